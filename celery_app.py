@@ -1,0 +1,14 @@
+"""The Celery application: a Redis broker and a fixed beat schedule."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsletter.settings")
+
+app = Celery("newsletter")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["newsletter"])
+app.conf.beat_schedule = {
+    "end-expired-pauses": {"task": "newsletter.tasks.end_expired_pauses", "schedule": 300.0},
+}

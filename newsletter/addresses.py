@@ -1,0 +1,31 @@
+"""Email addresses: validation, the comparison key and the suppression hash."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from email_validator import EmailNotValidError, validate_email
+
+
+def normalise(raw: str) -> str:
+    """The address as it should be stored, or ValidationError with a clear message."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise ValidationError("Please enter your email address.")
+    if len(raw) > 254 or any(ch in raw for ch in "\r\n\x00"):
+        raise ValidationError("Please enter a valid email address.")
+    try:
+        result = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError("Please enter a valid email address.") from None
+    return result.normalized
+
+
+def key(address: str) -> str:
+    """The case-insensitive comparison key of a normalised address."""
+    return address.casefold()
+
+
+def suppression_hash(address: str) -> str:
+    secret = settings.SUPPRESSION_HASH_KEY.encode()
+    return hmac.new(secret, key(address).encode(), hashlib.sha256).hexdigest()

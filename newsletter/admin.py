@@ -1,0 +1,127 @@
+"""The practice's view in the Django admin: subscribers, consent history, lists, settings."""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import (
+    Audience,
+    ConsentEvent,
+    ConsentWording,
+    Practice,
+    Subscriber,
+    Suppression,
+)
+
+admin.site.site_header = "Newsletter workspace"
+admin.site.site_title = "Newsletter"
+admin.site.index_title = "Your newsletter"
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ConsentEventInline(ReadOnlyInline):
+    model = ConsentEvent
+    fields = ["created_at", "kind", "channel", "consent_version", "consent_text", "source_url"]
+    readonly_fields = fields
+    verbose_name_plural = "consent history"
+
+
+class MembershipInline(admin.TabularInline):
+    model = Subscriber.audiences.through
+    extra = 0
+    readonly_fields = ["joined_at"]
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "first_name", "status", "created_at", "confirmed_at"]
+    list_filter = ["status", "audiences"]
+    search_fields = ["email", "first_name"]
+    readonly_fields = [
+        "email",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "unsubscribed_at",
+        "source_url",
+        "paused_until",
+    ]
+    fields = ["email", "first_name", "time_zone", *readonly_fields[1:]]
+    inlines = [MembershipInline, ConsentEventInline]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        # People subscribe themselves; the list stays separate from client records.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would destroy consent proof; erasure goes through the subscriber's own link.
+        return False
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subscriber", "kind", "channel", "consent_version"]
+    list_filter = ["kind", "channel"]
+    search_fields = ["subscriber__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Audience)
+class AudienceAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_public", "is_default", "member_count"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(members=Count("membership"))
+
+    @admin.display(description="subscribers", ordering="members")
+    def member_count(self, obj):
+        return obj.members
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return not Practice.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsentWording)
+class ConsentWordingAdmin(admin.ModelAdmin):
+    list_display = ["version", "text", "created_at"]
+    readonly_fields = ["version", "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Suppression)
+class SuppressionAdmin(admin.ModelAdmin):
+    list_display = ["address_hash", "reason", "created_at"]
+    list_filter = ["reason"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,8 @@
+"""The newsletter app."""
+
+from django.apps import AppConfig
+
+
+class NewsletterConfig(AppConfig):
+    name = "newsletter"
+    verbose_name = "Newsletter"

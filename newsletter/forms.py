@@ -1,0 +1,82 @@
+"""Forms for the public pages: subscribing and preferences."""
+
+import re
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import addresses
+from .models import Audience
+from .subscriptions import CONSENT_WORDS, PAUSE_WEEKS
+
+UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f<>]")
+HONEYPOT = "website"
+TIME_ZONES = sorted(zoneinfo.available_timezones())
+
+
+def clean_name(value: str) -> str:
+    if UNSAFE_TEXT.search(value):
+        raise ValidationError("Please use only letters, spaces and punctuation in your name.")
+    return value.strip()
+
+
+class SubscribeForm(forms.Form):
+    email = forms.CharField(max_length=254, strip=True)
+    first_name = forms.CharField(
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Please keep your first name under 100 characters."},
+    )
+    consent = forms.CharField(required=False)
+    audience = forms.SlugField(required=False, max_length=50)
+    consent_version = forms.IntegerField(required=False, min_value=1)
+    time_zone = forms.CharField(required=False, max_length=64)
+    source = forms.CharField(required=False, max_length=2000)
+
+    def clean_email(self) -> str:
+        return addresses.normalise(self.cleaned_data["email"])
+
+    def clean_first_name(self) -> str:
+        return clean_name(self.cleaned_data["first_name"])
+
+    def clean_consent(self) -> bool:
+        if self.cleaned_data["consent"].strip().lower() not in CONSENT_WORDS:
+            raise ValidationError("Please tick the box to agree to receive emails.")
+        return True
+
+    def clean_audience(self) -> Audience:
+        slug = self.cleaned_data["audience"]
+        if not slug:
+            return Audience.default()
+        audience = Audience.objects.filter(slug=slug).first()
+        if audience is None:
+            raise ValidationError("This list does not exist.")
+        return audience
+
+    def clean_source(self) -> str:
+        source = self.cleaned_data["source"]
+        valid = re.match(r"^https?://[^\s<>\"']+$", source) and len(source) <= 500
+        return source if valid else ""
+
+
+class PreferencesForm(forms.Form):
+    first_name = forms.CharField(max_length=100, required=False)
+    audiences = forms.ModelMultipleChoiceField(
+        queryset=Audience.objects.filter(is_public=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Topics",
+    )
+    time_zone = forms.ChoiceField(
+        choices=[("", "Same as the practice")] + [(tz, tz) for tz in TIME_ZONES],
+        required=False,
+        label="Your time zone",
+    )
+
+    def clean_first_name(self) -> str:
+        return clean_name(self.cleaned_data["first_name"])
+
+
+class PauseForm(forms.Form):
+    weeks = forms.TypedChoiceField(choices=[(w, f"{w} weeks") for w in PAUSE_WEEKS], coerce=int)

@@ -1,0 +1,21 @@
+"""The data model, split by domain."""
+
+from .practice import Audience, ConsentWording, Practice
+from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
+from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
+
+__all__ = [
+    "Audience",
+    "Broadcast",
+    "Click",
+    "ConsentEvent",
+    "ConsentWording",
+    "Delivery",
+    "Enrollment",
+    "Membership",
+    "Practice",
+    "Sequence",
+    "Step",
+    "Subscriber",
+    "Suppression",
+]

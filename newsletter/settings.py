@@ -1,0 +1,202 @@
+"""Configuration, read from environment variables (the README lists them all)."""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG")
+SECRET_KEY = os.environ.get("SECRET_KEY", "" if not DEBUG else DEV_SECRET_KEY)
+if not DEBUG and SECRET_KEY in ("", DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "Set SECRET_KEY to a long random value (or DEBUG=true for local development)."
+    )
+# Suppression hashes must survive a SECRET_KEY rotation, so they may have their own key.
+SUPPRESSION_HASH_KEY = os.environ.get("SUPPRESSION_HASH_KEY", SECRET_KEY)
+
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+_site = urlsplit(SITE_URL)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [_site.hostname or "127.0.0.1"]
+if DEBUG:
+    ALLOWED_HOSTS += ["127.0.0.1", "localhost", "[::1]"]
+CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
+ALLOWED_EMBED_ORIGINS = env_list("ALLOWED_EMBED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "anymail",
+    "newsletter",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "newsletter.urls"
+WSGI_APPLICATION = "newsletter.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'newsletter.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsletter"),
+    }
+}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+# Production serves collected files (`manage.py collectstatic`); DEBUG serves them from the app.
+STATIC_ROOT = None if DEBUG else VAR_DIR / "static"
+WHITENOISE_USE_FINDERS = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGIN_URL = "admin:login"
+
+# Production hardening; `manage.py check --deploy` passes with DEBUG off.
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if env_bool("BEHIND_TLS_PROXY"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Cross-origin subscribe form: CORS is answered only for the practice's own blogs.
+CORS_URLS_REGEX = r"^/subscribe/$"
+CORS_ALLOWED_ORIGINS = ALLOWED_EMBED_ORIGINS
+CORS_ALLOW_METHODS = ["POST", "OPTIONS"]
+
+# Rate limits (django-ratelimit syntax: count/period with s, m, h or d).
+RATELIMIT_SUBSCRIBE_PER_CLIENT = os.environ.get("RATELIMIT_SUBSCRIBE_PER_CLIENT", "20/h")
+RATELIMIT_SUBSCRIBE_PER_ADDRESS = os.environ.get("RATELIMIT_SUBSCRIBE_PER_ADDRESS", "3/h")
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+CONFIRMATION_RESEND_MINUTES = int(os.environ.get("CONFIRMATION_RESEND_MINUTES", "5"))
+CONFIRMATION_MAX_AGE_DAYS = 7
+
+# Celery: tasks are idempotent, so acknowledge late and requeue on a lost worker.
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+
+def mailers_from_env() -> tuple[dict, dict]:
+    """MAILERS and ANYMAIL settings from ESP / EMAIL_URL, else the on-disk outbox."""
+    anymail = {
+        key.removeprefix("ANYMAIL_"): value
+        for key, value in os.environ.items()
+        if key.startswith("ANYMAIL_")
+    }
+    esp = os.environ.get("ESP", "").strip().lower()
+    email_url = os.environ.get("EMAIL_URL", "").strip()
+    if esp:
+        backend = {"BACKEND": f"anymail.backends.{esp}.EmailBackend"}
+    elif email_url:
+        backend = smtp_mailer(email_url)
+    else:
+        backend = {
+            "BACKEND": "newsletter.outbox.EmailBackend",
+            "OPTIONS": {"directory": str(VAR_DIR / "outbox")},
+        }
+    return {"default": backend}, anymail
+
+
+def smtp_mailer(url: str) -> dict:
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps", "submission"}:
+        raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:port")
+    query = parse_qs(parts.query)
+    options = {
+        "host": parts.hostname or "localhost",
+        "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+        "username": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "use_ssl": parts.scheme == "smtps",
+        "use_tls": parts.scheme == "submission" or "tls" in query,
+        "timeout": 30,
+    }
+    return {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+
+
+MAILERS, ANYMAIL = mailers_from_env()
+ANYMAIL_BATCH_SIZES = {"postmark": 500, "mailgun": 1000, "brevo": 1000, "amazon_ses": 50}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"newsletter@{_site.hostname}")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,362 @@
+"""Subscribe, confirm, unsubscribe, pause, preferences, export and erase."""
+
+import enum
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import addresses, sequences
+from .models import Audience, ConsentEvent, Membership, Practice, Subscriber, Suppression
+from .models.subscribers import ConsentKind
+
+Status = Subscriber.Status
+PAUSE_WEEKS = (2, 4, 8)
+CONSENT_WORDS = {"on", "yes", "true", "1"}
+NEVER_MAIL = (Status.BOUNCED, Status.COMPLAINED, Status.ERASED)
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a consent action came from; ip and user agent are kept only if turned on."""
+
+    source_url: str = ""
+    ip: str | None = None
+    user_agent: str = ""
+
+
+class Outcome(enum.Enum):
+    """What subscribing did; never shown to the visitor, who always sees the same answer."""
+
+    CONFIRMATION_SENT = "confirmation sent"
+    THROTTLED = "confirmation sent recently"
+    NOTHING_TO_DO = "already subscribed or suppressed"
+
+
+@dataclass(frozen=True)
+class SubscribeRequest:
+    email: str
+    consent: bool
+    first_name: str = ""
+    audience: Audience | None = None
+    time_zone: str = ""
+    consent_version: int | None = None
+
+
+def _now() -> datetime:
+    return timezone.now()
+
+
+def record(subscriber: Subscriber, kind: str, channel: str, client: Client | None = None, **detail):
+    """Append a consent event; personal network data only when the practice keeps it."""
+    client = client or Client()
+    keep_network = Practice.get().record_ip
+    consent = _consent_fields(detail.pop("consent_version", None))
+    return ConsentEvent.objects.create(
+        subscriber=subscriber,
+        kind=kind,
+        channel=channel,
+        source_url=client.source_url[:500],
+        ip_address=client.ip if keep_network else None,
+        user_agent=client.user_agent[:300] if keep_network else "",
+        detail=detail,
+        created_at=_now(),
+        **consent,
+    )
+
+
+def _consent_fields(version: int | None) -> dict:
+    wording = Practice.get().current_consent()
+    if version is not None and version != wording.version:
+        from .models import ConsentWording
+
+        wording = ConsentWording.objects.filter(version=version).first() or wording
+    return {"consent_text": wording.text, "consent_version": wording.version}
+
+
+def is_suppressed(address: str) -> bool:
+    return Suppression.objects.filter(address_hash=addresses.suppression_hash(address)).exists()
+
+
+def valid_time_zone(name: str) -> str:
+    if not name:
+        return ""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    return name
+
+
+def subscribe(request: SubscribeRequest, client: Client) -> Outcome:
+    """Record a request to subscribe and send the confirmation email when appropriate."""
+    if not request.consent:
+        raise ValidationError({"consent": ["Please tick the box to agree to receive emails."]})
+    email = addresses.normalise(request.email)
+    audience = request.audience or Audience.default()
+    if is_suppressed(email):
+        return Outcome.NOTHING_TO_DO
+    with transaction.atomic():
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+            email_key=addresses.key(email),
+            defaults={
+                "email": email,
+                "first_name": request.first_name,
+                "time_zone": valid_time_zone(request.time_zone),
+                "source_url": client.source_url[:500],
+            },
+        )
+        if subscriber.status in (Status.BOUNCED, Status.COMPLAINED):
+            return Outcome.NOTHING_TO_DO
+        if subscriber.status == Status.ACTIVE and subscriber.audiences.filter(pk=audience.pk):
+            return Outcome.NOTHING_TO_DO
+        record(
+            subscriber,
+            ConsentKind.REQUESTED,
+            "form",
+            client,
+            audience=audience.slug,
+            consent_version=request.consent_version,
+        )
+        return _send_confirmation(subscriber, [audience.pk], created)
+
+
+def _send_confirmation(subscriber: Subscriber, audience_ids: list[int], fresh: bool) -> Outcome:
+    from . import tasks
+
+    now = _now()
+    pause = timedelta(minutes=settings.CONFIRMATION_RESEND_MINUTES)
+    if (
+        not fresh
+        and subscriber.confirmation_sent_at
+        and now - subscriber.confirmation_sent_at < pause
+    ):
+        return Outcome.THROTTLED
+    Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
+    tasks.send_confirmation.delay_on_commit(subscriber.pk, audience_ids)
+    return Outcome.CONFIRMATION_SENT
+
+
+def resend_confirmation(subscriber_id: int, audience_ids: list[int]) -> Outcome:
+    """A new confirmation link for someone whose link expired (still rate-limited)."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        if subscriber is None or subscriber.status not in (Status.PENDING, Status.UNSUBSCRIBED):
+            return Outcome.NOTHING_TO_DO
+        audiences = list(Audience.objects.filter(pk__in=audience_ids).values_list("pk", flat=True))
+        return _send_confirmation(subscriber, audiences, fresh=False)
+
+
+def confirm(subscriber_id: int, audience_ids: list[int], client: Client) -> Subscriber | None:
+    """Confirm a subscription (double opt-in); confirming twice changes nothing more."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        if subscriber is None or subscriber.status in (Status.ERASED, Status.BOUNCED):
+            return None
+        new_audiences = Audience.objects.filter(pk__in=audience_ids).exclude(subscribers=subscriber)
+        if subscriber.status in (Status.ACTIVE, Status.PAUSED) and not new_audiences.exists():
+            return subscriber
+        kind = ConsentKind.RESUBSCRIBED if subscriber.confirmed_at else ConsentKind.CONFIRMED
+        if subscriber.status not in (Status.ACTIVE, Status.PAUSED):
+            subscriber.status = Status.ACTIVE
+            subscriber.confirmed_at = _now()
+            subscriber.unsubscribed_at = None
+            subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
+        joined = list(new_audiences)
+        record(subscriber, kind, "email link", client, audiences=[a.slug for a in joined])
+        join(subscriber, joined)
+    return subscriber
+
+
+def join(subscriber: Subscriber, audiences: list[Audience]) -> None:
+    now = _now()
+    for audience in audiences:
+        Membership.objects.get_or_create(
+            subscriber=subscriber, audience=audience, defaults={"joined_at": now}
+        )
+    if subscriber.status == Status.ACTIVE:
+        sequences.enroll(subscriber, audiences, now=now)
+
+
+def unsubscribe(subscriber: Subscriber, channel: str, client: Client | None = None) -> None:
+    """Stop every email at once; harmless when already unsubscribed or erased."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status in (Status.UNSUBSCRIBED, Status.ERASED):
+            return
+        subscriber.status = Status.UNSUBSCRIBED
+        subscriber.unsubscribed_at = _now()
+        subscriber.paused_until = None
+        subscriber.save(update_fields=["status", "unsubscribed_at", "paused_until"])
+        record(subscriber, ConsentKind.UNSUBSCRIBED, channel, client)
+        sequences.exit_all(subscriber, reason="unsubscribed")
+
+
+def resubscribe(subscriber: Subscriber, client: Client | None = None) -> bool:
+    """Undo an unsubscribe from a signed link, which already proves the address."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status != Status.UNSUBSCRIBED or is_suppressed(subscriber.email):
+            return False
+        subscriber.status = Status.ACTIVE
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["status", "unsubscribed_at"])
+        record(subscriber, ConsentKind.RESUBSCRIBED, "unsubscribe page", client)
+        sequences.enroll(subscriber, list(subscriber.audiences.all()), now=_now())
+    return True
+
+
+def pause(
+    subscriber: Subscriber, weeks: int, client: Client | None = None, channel: str = "preferences"
+) -> None:
+    if weeks not in PAUSE_WEEKS:
+        raise ValidationError(
+            {"weeks": [f"Choose a pause of {', '.join(map(str, PAUSE_WEEKS))} weeks."]}
+        )
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status not in (Status.ACTIVE, Status.PAUSED):
+            return
+        subscriber.status = Status.PAUSED
+        subscriber.paused_until = _now() + timedelta(weeks=weeks)
+        subscriber.save(update_fields=["status", "paused_until"])
+        record(subscriber, ConsentKind.PAUSED, channel, client, weeks=weeks)
+
+
+def resume(
+    subscriber: Subscriber, client: Client | None = None, channel: str = "preferences"
+) -> None:
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status != Status.PAUSED:
+            return
+        subscriber.status = Status.ACTIVE
+        subscriber.paused_until = None
+        subscriber.save(update_fields=["status", "paused_until"])
+        record(subscriber, ConsentKind.RESUMED, channel, client)
+        sequences.resume_after_pause(subscriber, now=_now())
+
+
+def end_expired_pauses(now: datetime | None = None) -> int:
+    """Resume everyone whose pause has run out; returns how many."""
+    now = now or _now()
+    due = Subscriber.objects.filter(status=Status.PAUSED, paused_until__lte=now)
+    count = 0
+    for subscriber in due.iterator():
+        resume(subscriber, channel="pause ended")
+        count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class Preferences:
+    first_name: str
+    audiences: list[Audience]
+    time_zone: str
+
+
+def update_preferences(
+    subscriber: Subscriber, prefs: Preferences, client: Client | None = None
+) -> None:
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        subscriber.first_name = prefs.first_name
+        subscriber.time_zone = valid_time_zone(prefs.time_zone)
+        subscriber.save(update_fields=["first_name", "time_zone"])
+        before = set(subscriber.audiences.values_list("slug", flat=True))
+        after = {a.slug for a in prefs.audiences}
+        if before == after:
+            return
+        left = Audience.objects.filter(slug__in=before - after, is_public=True)
+        Membership.objects.filter(subscriber=subscriber, audience__in=left).delete()
+        sequences.exit_audiences(subscriber, list(left))
+        join(subscriber, [a for a in prefs.audiences if a.slug not in before])
+        record(subscriber, ConsentKind.PREFERENCES, "preferences", client, audiences=sorted(after))
+
+
+def export(subscriber: Subscriber) -> dict:
+    """Everything kept about one subscriber, as a JSON-ready document."""
+    return {
+        "profile": {
+            "email": subscriber.email,
+            "first_name": subscriber.first_name,
+            "status": subscriber.status,
+            "time_zone": subscriber.time_zone,
+            "paused_until": _iso(subscriber.paused_until),
+            "source_url": subscriber.source_url,
+            "created_at": _iso(subscriber.created_at),
+            "confirmed_at": _iso(subscriber.confirmed_at),
+            "unsubscribed_at": _iso(subscriber.unsubscribed_at),
+        },
+        "memberships": [
+            {"audience": m.audience.name, "slug": m.audience.slug, "joined_at": _iso(m.joined_at)}
+            for m in subscriber.membership_set.select_related("audience")
+        ],
+        "consent_events": [_event_json(e) for e in subscriber.consent_events.all()],
+        "deliveries": [
+            {
+                "email": str(d.step or d.broadcast),
+                "status": d.status,
+                "event": d.event,
+                "sent_at": _iso(d.sent_at),
+            }
+            for d in subscriber.deliveries.select_related("step__sequence", "broadcast")
+        ],
+    }
+
+
+def _event_json(event: ConsentEvent) -> dict:
+    return {
+        "kind": event.kind,
+        "channel": event.channel,
+        "at": _iso(event.created_at),
+        "consent_text": event.consent_text,
+        "consent_version": event.consent_version,
+        "source_url": event.source_url,
+        "detail": event.detail,
+        "ip_address": event.ip_address,
+        "user_agent": event.user_agent,
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def erase(subscriber: Subscriber, channel: str = "preferences") -> None:
+    """Remove personal data; keep the suppression hash and an anonymised consent trail."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status == Status.ERASED:
+            return
+        Suppression.objects.get_or_create(
+            address_hash=addresses.suppression_hash(subscriber.email),
+            defaults={"reason": Suppression.Reason.ERASED},
+        )
+        sequences.exit_all(subscriber, reason="erased")
+        subscriber.consent_events.update(ip_address=None, user_agent="", source_url="")
+        subscriber.membership_set.all().delete()
+        Subscriber.objects.filter(pk=subscriber.pk).update(
+            email="",
+            email_key=None,
+            first_name="",
+            time_zone="",
+            source_url="",
+            status=Status.ERASED,
+            paused_until=None,
+            unsubscribed_at=_now(),
+        )
+        subscriber.refresh_from_db()
+        record(subscriber, ConsentKind.ERASED, channel)
+
+
+def find(address: str) -> Subscriber | None:
+    try:
+        email = addresses.normalise(address)
+    except ValidationError:
+        return None
+    return Subscriber.objects.by_email(addresses.key(email)).first()

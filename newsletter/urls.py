@@ -1,0 +1,26 @@
+"""URL map: public pages for subscribers, staff pages beside the admin, the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from .views import links, preferences, staff, subscribe
+
+newsletter_urls = [
+    path("subscribe/", subscribe.subscribe, name="subscribe"),
+    path("confirm/<str:token>/", links.confirm, name="confirm"),
+    path("confirm/<str:token>/resend/", links.resend_confirmation, name="resend_confirmation"),
+    path("unsubscribe/<str:token>/", links.unsubscribe, name="unsubscribe"),
+    path("preferences/<str:token>/", preferences.preferences, name="preferences"),
+    path("preferences/<str:token>/data.json", preferences.download, name="download"),
+    path("preferences/<str:token>/delete/", preferences.delete, name="delete"),
+    path("admin/outbox/", staff.outbox, name="outbox"),
+    path("admin/outbox/<str:name>", staff.outbox_message, name="outbox_message"),
+    path("admin/embed/", staff.embed, name="embed"),
+]
+
+urlpatterns = [
+    path("", include((newsletter_urls, "newsletter"))),
+    path("admin/", admin.site.urls),
+    path("", RedirectView.as_view(pattern_name="newsletter:subscribe")),
+]

@@ -1,0 +1,1 @@
+"""Public pages for subscribers and staff pages for the practice."""

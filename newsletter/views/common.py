@@ -1,0 +1,52 @@
+"""Helpers shared by the public views: answering in JSON or HTML, client details."""
+
+import json
+
+from django.http import HttpRequest, JsonResponse, QueryDict
+from django.shortcuts import render
+
+from ..subscriptions import Client
+
+
+class BadBody(ValueError):
+    """The request body could not be read as form fields."""
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def client(request: HttpRequest, source_url: str = "") -> Client:
+    return Client(
+        source_url=source_url,
+        ip=request.META.get("REMOTE_ADDR") or None,
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+
+
+def fields(request: HttpRequest) -> QueryDict | dict:
+    """Form fields from a form-encoded, multipart or JSON body; JSON values must be text."""
+    if request.content_type != "application/json":
+        return request.POST
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise BadBody("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise BadBody("Send a JSON object of fields.")
+    clean = {}
+    for name, value in data.items():
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, int | float):
+            value = str(value)
+        elif value is not None and not isinstance(value, str):
+            raise BadBody(f"The field {name!r} must be text.")
+        clean[name] = value or ""
+    return clean
+
+
+def error(request: HttpRequest, status: int, message: str, field: str = "__all__"):
+    if wants_json(request):
+        return JsonResponse({"ok": False, "errors": {field: [message]}}, status=status)
+    return render(request, "newsletter/problem.html", {"message": message}, status=status)

@@ -1,0 +1,111 @@
+"""Pages behind signed links: confirm, unsubscribe (with RFC 8058 one-click) and pause."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from .. import subscriptions, tokens
+from ..forms import PauseForm
+from ..models import Practice, Subscriber
+from .common import client
+
+Status = Subscriber.Status
+
+
+def invalid_link(request: HttpRequest, expired_payload: dict | None = None, token: str = ""):
+    context = {"expired": expired_payload is not None, "token": token}
+    return render(
+        request, "newsletter/link_invalid.html", context, status=410 if expired_payload else 400
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str):
+    try:
+        payload = tokens.read_confirmation(token)
+    except tokens.ExpiredToken as expired:
+        return invalid_link(request, expired.payload, token)
+    except tokens.InvalidToken:
+        return invalid_link(request)
+    if request.method == "GET":
+        return render(request, "newsletter/confirm.html", {"practice": Practice.get()})
+    subscriber = subscriptions.confirm(payload["s"], payload["a"], client(request))
+    if subscriber is None:
+        return render(request, "newsletter/gone.html", status=410)
+    manage = tokens.subscriber_link(tokens.PREFERENCES, subscriber.pk)
+    return render(
+        request, "newsletter/confirmed.html", {"subscriber": subscriber, "manage": manage}
+    )
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def resend_confirmation(request: HttpRequest, token: str):
+    try:
+        payload = tokens.read_confirmation(token)
+    except tokens.ExpiredToken as expired:
+        payload = expired.payload
+    except tokens.InvalidToken:
+        return invalid_link(request)
+    if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
+        return invalid_link(request)
+    subscriptions.resend_confirmation(
+        payload["s"], [a for a in payload.get("a", []) if isinstance(a, int)]
+    )
+    return render(
+        request, "newsletter/subscribe_done.html", {"message": "A new link is on its way."}
+    )
+
+
+def _subscriber(purpose: str, token: str) -> Subscriber | None:
+    payload = tokens.read_subscriber_link(purpose, token)
+    return Subscriber.objects.filter(pk=payload["s"]).first()
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str):
+    try:
+        subscriber = _subscriber(tokens.UNSUBSCRIBE, token)
+    except tokens.InvalidToken:
+        return invalid_link(request)
+    if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+        if subscriber is not None:
+            subscriptions.unsubscribe(subscriber, "one-click", client(request))
+        return HttpResponse("You are unsubscribed.", content_type="text/plain")
+    if subscriber is None or subscriber.status == Status.ERASED:
+        return render(request, "newsletter/gone.html")
+    if request.method == "POST":
+        return _unsubscribe_action(request, subscriber, token)
+    return _unsubscribe_page(request, subscriber, token)
+
+
+def _unsubscribe_page(request, subscriber, token, form=None, status=200):
+    context = {
+        "subscriber": subscriber,
+        "token": token,
+        "pause_form": form or PauseForm(),
+        "consent": Practice.get().current_consent(),
+        "manage": tokens.subscriber_link(tokens.PREFERENCES, subscriber.pk),
+    }
+    return render(request, "newsletter/unsubscribe.html", context, status=status)
+
+
+def _unsubscribe_action(request: HttpRequest, subscriber: Subscriber, token: str):
+    action = request.POST.get("action", "unsubscribe")
+    who = client(request)
+    if action == "pause":
+        form = PauseForm(request.POST)
+        if not form.is_valid():
+            return _unsubscribe_page(request, subscriber, token, form, status=400)
+        subscriptions.pause(subscriber, form.cleaned_data["weeks"], who, channel="unsubscribe page")
+    elif action == "resubscribe":
+        subscriptions.resubscribe(subscriber, who)
+    elif action == "unsubscribe":
+        subscriptions.unsubscribe(subscriber, "unsubscribe page", who)
+    else:
+        return _unsubscribe_page(request, subscriber, token, status=400)
+    subscriber.refresh_from_db()
+    return _unsubscribe_page(request, subscriber, token)

@@ -1,0 +1,99 @@
+"""The subscribe endpoint, for the hosted page and for forms embedded on the blog."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from .. import subscriptions
+from ..forms import HONEYPOT, SubscribeForm
+from ..models import Practice
+from .common import BadBody, client, error, fields, wants_json
+
+SUCCESS = "Thank you. Please check your inbox for an email asking you to confirm."
+
+
+def origin_allowed(request: HttpRequest) -> bool:
+    origin = request.headers.get("Origin")
+    site = settings.SITE_URL.split("/", 3)[:3]
+    return origin in (None, "null", "/".join(site)) or origin in settings.ALLOWED_EMBED_ORIGINS
+
+
+def _address_key(group: str, request: HttpRequest) -> str:
+    return request._subscribe_email_key  # set by the view once the address is valid
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest):
+    if request.method == "GET":
+        return _page(request, SubscribeForm(initial={"audience": request.GET.get("audience", "")}))
+    if not origin_allowed(request):
+        return error(request, 403, "This form cannot be used from this website.")
+    if _limited(request, "subscribe-client", "ip", settings.RATELIMIT_SUBSCRIBE_PER_CLIENT):
+        return error(request, 429, "Too many attempts from here. Please try again in an hour.")
+    try:
+        data = fields(request)
+    except BadBody as problem:
+        return error(request, 400, str(problem))
+    if data.get(HONEYPOT):
+        return _success(request)
+    form = SubscribeForm(data)
+    if not form.is_valid():
+        return _invalid(request, form)
+    return _subscribe(request, form)
+
+
+def _subscribe(request: HttpRequest, form: SubscribeForm):
+    data = form.cleaned_data
+    request._subscribe_email_key = data["email"].casefold()
+    if _limited(
+        request, "subscribe-address", _address_key, settings.RATELIMIT_SUBSCRIBE_PER_ADDRESS
+    ):
+        return _success(request)  # say nothing about the address
+    source = data["source"] or _referer(request)
+    wish = subscriptions.SubscribeRequest(
+        email=data["email"],
+        consent=data["consent"],
+        first_name=data["first_name"],
+        audience=data["audience"],
+        time_zone=data["time_zone"],
+        consent_version=data["consent_version"],
+    )
+    try:
+        subscriptions.subscribe(wish, client(request, source))
+    except ValidationError as problem:
+        form.add_error(None, problem)
+        return _invalid(request, form)
+    return _success(request)
+
+
+def _limited(request: HttpRequest, group: str, key, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
+
+
+def _referer(request: HttpRequest) -> str:
+    referer = request.headers.get("Referer", "")
+    return referer if referer.startswith(("http://", "https://")) and len(referer) <= 500 else ""
+
+
+def _success(request: HttpRequest):
+    if wants_json(request):
+        return JsonResponse({"ok": True, "message": SUCCESS})
+    return render(request, "newsletter/subscribe_done.html", {"message": SUCCESS})
+
+
+def _invalid(request: HttpRequest, form: SubscribeForm):
+    if wants_json(request):
+        errors = {field: [str(m) for m in messages] for field, messages in form.errors.items()}
+        return JsonResponse({"ok": False, "errors": errors}, status=400)
+    return _page(request, form, status=400)
+
+
+def _page(request: HttpRequest, form: SubscribeForm, status: int = 200):
+    practice = Practice.get()
+    context = {"form": form, "practice": practice, "consent": practice.current_consent()}
+    return render(request, "newsletter/subscribe.html", context, status=status)

@@ -1,0 +1,17 @@
+"""Test settings: a test secret, Redis database 15 and anymail's test backend."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("SECRET_KEY", "test-secret-key-for-the-test-suite-only")
+os.environ.setdefault("REDIS_URL", os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="newsletter-test-var-"))
+
+from newsletter.settings import *  # noqa: E402,F403
+
+MAILERS = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CACHES["default"]["KEY_PREFIX"] = "newsletter-test"  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

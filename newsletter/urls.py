@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import links, preferences, staff, subscribe
+from .views import links, preferences, staff, subscribe, tracking
 
 newsletter_urls = [
     path("subscribe/", subscribe.subscribe, name="subscribe"),
@@ -14,6 +14,8 @@ newsletter_urls = [
     path("preferences/<str:token>/", preferences.preferences, name="preferences"),
     path("preferences/<str:token>/data.json", preferences.download, name="download"),
     path("preferences/<str:token>/delete/", preferences.delete, name="delete"),
+    path("c/<str:token>/", tracking.click, name="click"),
+    path("e/<str:token>/", tracking.view_online, name="view_online"),
     path("admin/outbox/", staff.outbox, name="outbox"),
     path("admin/outbox/<str:name>", staff.outbox_message, name="outbox_message"),
     path("admin/embed/", staff.embed, name="embed"),

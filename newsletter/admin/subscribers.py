@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .models import (
+from ..models import (
     Audience,
     ConsentEvent,
     ConsentWording,

@@ -1,4 +1,4 @@
-"""Words on a lock screen: warn (never block) when a subject or preview names a condition bluntly."""
+"""Words on a lock screen: warn, never block, when a subject names a condition bluntly."""
 
 import re
 from dataclasses import dataclass

@@ -218,3 +218,23 @@ def test_importing_the_same_article_twice_makes_two_drafts_with_distinct_slugs(a
     second = run_import(ARTICLE, audience).sequence
     assert first.slug == "ketamine-therapy-for-depression"
     assert second.slug == "ketamine-therapy-for-depression-2"
+
+
+def test_a_subject_that_cannot_be_made_calm_is_kept_with_a_warning_to_show(practice, audience):
+    practice.lock_screen_words = "sessions"
+    practice.save()
+    imported = run_import(DATA / "blog-post.html", audience)
+    assert imported.steps[1].subject == "Why longer sessions can help"
+    assert imported.warnings == [
+        "Email 2 subject: “sessions” may be read on a lock screen or shared device; "
+        "consider gentler phrasing such as “a gentler, more general phrase”."
+    ]
+    assert all("sessions" not in step.preview for step in imported.steps)
+
+
+def test_the_practices_own_gentler_phrasing_is_used_in_subjects(practice, audience):
+    practice.lock_screen_words = "sessions = time together"
+    practice.save()
+    imported = run_import(DATA / "blog-post.html", audience)
+    assert imported.steps[1].subject == "Why longer time together can help"
+    assert imported.warnings == []

@@ -90,3 +90,14 @@ def test_from_the_command_line_bad_input_prints_one_line_and_exits_1(practice, t
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "CommandError: The article is empty.\n"
+
+
+def test_lock_screen_warnings_are_printed_apart_from_the_json(practice, audience):
+    from io import StringIO
+
+    practice.lock_screen_words = "sessions"
+    practice.save()
+    out, err = StringIO(), StringIO()
+    call_command("import_article", str(DATA / "blog-post.html"), "--json", stdout=out, stderr=err)
+    assert json.loads(out.getvalue())["sequence"]["status"] == "draft"
+    assert err.getvalue().startswith("Email 2 subject: “sessions” may be read on a lock screen")

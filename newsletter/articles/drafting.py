@@ -19,31 +19,39 @@ def draft_steps(
 ) -> tuple[list[dict], list[str], str]:
     """Step fields for each chunk, lock-screen warnings left over, and the author signature."""
     words = lockscreen.word_list(practice.lock_screen_words)
-    proper = wording.proper_words(
-        [b.plain() for c in chunks for b in c.blocks if b.kind != "heading"]
-    )
     signature = wording.signature(article.bio)
     signs_itself = bool(practice.signature or practice.therapist_name)
-    signoff = f"Warmly,  \n{signature}" if signature and not signs_itself else ""
-    short_cta, last_cta = wording.invitation(_text(chunks[-1].blocks))
-    drafts, warnings = [], []
-    for position, chunk in enumerate(chunks, start=1):
-        last = position == len(chunks)
-        subject = wording.subject(_subject_candidates(chunk, position, article, proper), words)
-        paragraphs = [b.text for b in chunk.blocks if b.kind == "paragraph"]
-        draft = {
-            "position": position,
-            "delay_value": delay_for(position),
-            "delay_unit": "days",
-            "ignore_window": position == 1,
-            "subject": subject,
-            "preview": wording.preview(paragraphs, subject, words),
-            "body": _body(chunk, position, len(chunks), article, signoff),
-            "cta_text": last_cta if last else short_cta,
-        }
-        warnings += _warnings(position, draft, words)
-        drafts.append(draft)
+    context = {
+        "article": article,
+        "count": len(chunks),
+        "words": words,
+        "proper": wording.proper_words(
+            [b.plain() for c in chunks for b in c.blocks if b.kind != "heading"]
+        ),
+        "signoff": f"Warmly,  \n{signature}" if signature and not signs_itself else "",
+        "invitations": wording.invitation(_text(chunks[-1].blocks)),
+    }
+    drafts = [_draft(chunk, position, context) for position, chunk in enumerate(chunks, 1)]
+    warnings = [line for draft in drafts for line in _warnings(draft, words)]
     return drafts, warnings, signature
+
+
+def _draft(chunk: Chunk, position: int, context: dict) -> dict:
+    article, count, words = context["article"], context["count"], context["words"]
+    candidates = _subject_candidates(chunk, position, article, context["proper"])
+    subject = wording.subject(candidates, words)
+    paragraphs = [b.text for b in chunk.blocks if b.kind == "paragraph"]
+    short_cta, last_cta = context["invitations"]
+    return {
+        "position": position,
+        "delay_value": delay_for(position),
+        "delay_unit": "days",
+        "ignore_window": position == 1,
+        "subject": subject,
+        "preview": wording.preview(paragraphs, subject, words),
+        "body": _body(chunk, position, count, article, context["signoff"]),
+        "cta_text": last_cta if position == count else short_cta,
+    }
 
 
 def _text(blocks: list[Block]) -> str:
@@ -77,9 +85,9 @@ def _body(chunk: Chunk, position: int, count: int, article: Article, signoff: st
     return "\n\n".join(parts) + "\n"
 
 
-def _warnings(position: int, draft: dict, words: dict[str, str]) -> list[str]:
+def _warnings(draft: dict, words: dict[str, str]) -> list[str]:
     return [
-        f"Email {position} {field}: {warning}"
+        f"Email {draft['position']} {field}: {warning}"
         for field in ("subject", "preview")
         for warning in lockscreen.check(draft[field], words)
     ]

@@ -22,6 +22,7 @@ SENTENCE = re.compile(r"[^.!?…]+[.!?…]+[”\"’)]*")
 CREDENTIALS = re.compile(
     r"^(?P<name>[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+){1,3})(?P<creds>(?:, [A-Z][A-Za-z-]{1,9})*)"
 )
+NO_SUGGESTION = "a gentler, more general phrase"  # lockscreen.word_list's placeholder
 DEFAULT_CTA = "Book a consultation"
 GENERIC_PREVIEW = "A short read, whenever you have a quiet moment."
 OPENINGS = [
@@ -75,6 +76,8 @@ def calm(text: str, words: dict[str, str]) -> str:
         if lockscreen.check(text, words):
             text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
     for warning in lockscreen.check(text, words):
+        if warning.suggestion == NO_SUGGESTION:
+            continue  # the practice named the word but gave no gentler phrase to use
         gentler = warning.suggestion.split(",")[0].strip()
         text = re.sub(rf"\b{re.escape(warning.word)}\b", gentler, text, flags=re.IGNORECASE)
     return text[:1].upper() + text[1:]

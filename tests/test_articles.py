@@ -238,3 +238,27 @@ def test_the_practices_own_gentler_phrasing_is_used_in_subjects(practice, audien
     imported = run_import(DATA / "blog-post.html", audience)
     assert imported.steps[1].subject == "Why longer time together can help"
     assert imported.warnings == []
+
+
+def test_a_page_whose_article_wrapper_has_a_furniture_like_class_keeps_its_writing(audience):
+    paragraph = "<p>" + "A calm sentence about resting well and often. " * 12 + "</p>"
+    page = (
+        "<html><body><nav>Menu NAV-TEXT</nav>"
+        f"<div class='entry-content share-enabled'><h1>Rest</h1>{paragraph * 3}</div>"
+        "<div class='share-buttons'>Share SHARE-TEXT</div></body></html>"
+    )
+    imported = articles.import_article(page, audience=audience)
+    written = everything_written(imported)
+    bodies = "".join(step.body for step in imported.steps)
+    assert bodies.count("A calm sentence about resting well") == 36
+    assert "NAV-TEXT" not in written and "SHARE-TEXT" not in written
+
+
+def test_one_very_long_paragraph_is_split_between_sentences(audience):
+    sentences = [f"This is sentence number {n} about a slow and steady week." for n in range(120)]
+    imported = articles.import_article(" ".join(sentences), audience=audience)
+    assert len(imported.steps) >= 3
+    bodies = " ".join(step.body for step in imported.steps)
+    assert all(sentence in bodies for sentence in sentences)
+    for step in imported.steps:
+        assert 150 <= count_words(step.body) <= 450

@@ -65,17 +65,28 @@ def _drop_furniture(soup: BeautifulSoup) -> None:
         comment.extract()
     for element in soup.find_all(DROP_TAGS):
         element.decompose()
+    total = _paragraph_words(soup)
     for element in soup.find_all(True):
-        if element.decomposed or not isinstance(element, Tag):
-            continue
-        if _is_furniture(element):
-            element.decompose()
+        # A wrapper holding most of the writing is the article, whatever its class says.
+        if not element.decomposed and _is_furniture(element):
+            words = _paragraph_words(element)
+            if words == 0 or words * 2 < total:
+                element.decompose()
+    _keep_article_headings(soup)
+
+
+def _keep_article_headings(soup: BeautifulSoup) -> None:
+    """Of a page's headers, only the article's own title survives."""
     for header in soup.find_all("header"):
         headings = header.find_all(re.compile("^h[12]$"))
         if headings and header.find_parent(["article", "main"]):
             header.replace_with(*headings)
         else:
             header.decompose()
+
+
+def _paragraph_words(element: Tag) -> int:
+    return sum(len(p.get_text(" ").split()) for p in element.find_all(["p", "li"]))
 
 
 def _is_furniture(element: Tag) -> bool:

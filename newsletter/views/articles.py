@@ -48,7 +48,7 @@ class ArticleForm(forms.Form):
 @permission_required("newsletter.add_sequence", raise_exception=True)
 def new_from_article(request):
     form = ArticleForm(request.POST or None, request.FILES or None)
-    form.fields["audience"].initial = Audience.default().pk
+    form.fields["audience"].initial = Audience.objects.filter(is_default=True).first()
     if request.method == "POST" and form.is_valid():
         data, name = form.article()
         try:

@@ -38,7 +38,11 @@ class Imported:
     signature: str = ""
 
     def as_json(self) -> dict:
-        sequence = {"id": self.sequence.pk, "slug": self.sequence.slug, "status": "draft"}
+        sequence = {
+            "id": self.sequence.pk,
+            "slug": self.sequence.slug,
+            "status": self.sequence.status,
+        }
         steps = [
             {
                 "position": step.position,

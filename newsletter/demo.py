@@ -5,6 +5,7 @@ import secrets
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
+from .default_sequences import load_default_sequences
 from .models import Audience, Practice
 
 THERAPIST_GROUP = "Therapists"
@@ -41,12 +42,14 @@ AUDIENCES = [
 
 
 @transaction.atomic
-def load_demo() -> Practice:
-    """Create the demo practice and audiences; running it again changes nothing."""
+def load_demo(*, sequences: bool = True) -> Practice:
+    """Create the demo practice, audiences and shipped sequences; again, it changes nothing."""
     practice = Practice.objects.order_by("pk").first() or Practice.objects.create(**PRACTICE)
     practice.current_consent()
     for audience in AUDIENCES:
         Audience.objects.get_or_create(slug=audience["slug"], defaults=audience)
+    if sequences:
+        load_default_sequences()
     return practice
 
 

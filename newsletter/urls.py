@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import links, preferences, staff, subscribe, tracking
+from .views import articles, links, preferences, staff, subscribe, tracking
 
 newsletter_urls = [
     path("subscribe/", subscribe.subscribe, name="subscribe"),
@@ -19,6 +19,7 @@ newsletter_urls = [
     path("admin/outbox/", staff.outbox, name="outbox"),
     path("admin/outbox/<str:name>", staff.outbox_message, name="outbox_message"),
     path("admin/embed/", staff.embed, name="embed"),
+    path("admin/articles/new/", articles.new_from_article, name="article_new"),
 ]
 
 urlpatterns = [

@@ -18,7 +18,7 @@ def clean_cache():
 
 @pytest.fixture
 def practice(db) -> Practice:
-    return demo.load_demo()
+    return demo.load_demo(sequences=False)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from .. import subscriptions
-from ..forms import HONEYPOT, SubscribeForm
+from ..forms import HONEYPOT, SubscribeForm, page_url
 from ..models import Practice
 from .common import BadBody, client, error, fields, wants_json
 
@@ -20,6 +20,12 @@ def origin_allowed(request: HttpRequest) -> bool:
     origin = request.headers.get("Origin")
     site = settings.SITE_URL.split("/", 3)[:3]
     return origin in (None, "null", "/".join(site)) or origin in settings.ALLOWED_EMBED_ORIGINS
+
+
+def embed_cors_allowed(sender, request: HttpRequest, **kwargs) -> bool:
+    """CORS for the subscribe endpoint, read from ALLOWED_EMBED_ORIGINS on every request."""
+    origin = request.headers.get("Origin")
+    return request.path_info == "/subscribe/" and origin in settings.ALLOWED_EMBED_ORIGINS
 
 
 def _address_key(group: str, request: HttpRequest) -> str:
@@ -76,8 +82,7 @@ def _limited(request: HttpRequest, group: str, key, rate: str) -> bool:
 
 
 def _referer(request: HttpRequest) -> str:
-    referer = request.headers.get("Referer", "")
-    return referer if referer.startswith(("http://", "https://")) and len(referer) <= 500 else ""
+    return page_url(request.headers.get("Referer", ""))
 
 
 def _success(request: HttpRequest):

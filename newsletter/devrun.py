@@ -19,6 +19,9 @@ NO_REDIS = (
 )
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 def redis_answers(url: str) -> bool:
     try:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
@@ -118,19 +121,18 @@ def run(address: str = "127.0.0.1:8000") -> int:
 
 def supervise(processes: list[subprocess.Popen]) -> int:
     """Wait for Ctrl-C, SIGTERM or one process ending; then stop them all, newest first."""
-    stop = False
-
-    def handle(signum, frame):
-        nonlocal stop
-        stop = True
-
-    signal.signal(signal.SIGINT, handle)
-    signal.signal(signal.SIGTERM, handle)
-    while not stop and all(p.poll() is None for p in processes):
-        time.sleep(0.3)
-    died = not stop
-    stop_all(processes)
-    return 1 if died else 0
+    stop = []
+    handlers = {
+        sig: signal.signal(sig, lambda signum, _: stop.append(signum)) for sig in STOP_SIGNALS
+    }
+    try:
+        while not stop and all(p.poll() is None for p in processes):
+            time.sleep(0.3)
+        stop_all(processes)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    return 0 if stop else 1
 
 
 def stop_all(processes: list[subprocess.Popen]) -> None:

@@ -40,15 +40,15 @@ def with_subscriber(view):
 @with_subscriber
 def preferences(request: HttpRequest, subscriber: Subscriber, token: str):
     form, status = PreferencesForm(initial=_initial(subscriber)), 200
-    if request.method == "POST":
-        action = ACTIONS.get(request.POST.get("action", "save"), _unknown_action)
-        form, status = action(request, subscriber, form)
+    action = request.POST.get("action", "save") if request.method == "POST" else None
+    if action:
+        form, status = ACTIONS.get(action, _unknown_action)(request, subscriber, form)
         subscriber.refresh_from_db()
     context = {
         "subscriber": subscriber,
         "form": form,
         "token": token,
-        "saved": request.method == "POST" and status == 200,
+        "saved": action == "save" and status == 200,
         "failed": status == 400,
         "pause_form": PauseForm(),
     }

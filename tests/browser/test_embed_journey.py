@@ -6,6 +6,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
+from django.db import connections
 from playwright.sync_api import expect
 
 from newsletter import demo, tokens
@@ -59,6 +60,8 @@ def page():
         context = chromium.new_context(viewport={"width": 900, "height": 900})
         yield context.new_page()
         context.close()
+        # ORM calls made beside Playwright's event loop got their own connection: close it.
+        connections.close_all()
 
 
 def shoot(page, name: str) -> None:

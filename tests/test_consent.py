@@ -118,3 +118,20 @@ def test_a_paused_subscriber_subscribing_again_gets_no_email(subscribe, active_s
     assert outbox == []
     active_subscriber.refresh_from_db()
     assert active_subscriber.status == "paused"
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "kept"),
+    [("198.51.100.7, 10.0.0.1", "198.51.100.7"), ("not-an-ip", None), ("", None)],
+)
+def test_behind_a_proxy_the_first_forwarded_address_is_kept(practice, settings, forwarded, kept):
+    settings.RATELIMIT_IP_META_KEY = "HTTP_X_FORWARDED_FOR"
+    Practice.objects.update(record_ip=True)
+    response = Client().post(
+        "/subscribe/",
+        {"email": "r@example.com", "consent": "on"},
+        headers={"X-Forwarded-For": forwarded, "User-Agent": "UA\x00x"},
+    )
+    assert response.status_code == 200
+    event = ConsentEvent.objects.get()
+    assert (event.ip_address, event.user_agent) == (kept, "UAx")

@@ -11,7 +11,7 @@ from django_ratelimit.core import is_ratelimited
 from .. import subscriptions
 from ..forms import HONEYPOT, SubscribeForm, page_url
 from ..models import Practice
-from .common import BadBody, client, error, fields, wants_json
+from .common import BadBody, client, client_ip, error, fields, wants_json
 
 SUCCESS = "Thank you. Please check your inbox for an email asking you to confirm."
 
@@ -28,6 +28,10 @@ def embed_cors_allowed(sender, request: HttpRequest, **kwargs) -> bool:
     return request.path_info == "/subscribe/" and origin in settings.ALLOWED_EMBED_ORIGINS
 
 
+def _client_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
+
+
 def _address_key(group: str, request: HttpRequest) -> str:
     return request._subscribe_email_key  # set by the view once the address is valid
 
@@ -39,7 +43,7 @@ def subscribe(request: HttpRequest):
         return _page(request, SubscribeForm(initial={"audience": request.GET.get("audience", "")}))
     if not origin_allowed(request):
         return error(request, 403, "This form cannot be used from this website.")
-    if _limited(request, "subscribe-client", "ip", settings.RATELIMIT_SUBSCRIBE_PER_CLIENT):
+    if _limited(request, "subscribe-client", _client_key, settings.RATELIMIT_SUBSCRIBE_PER_CLIENT):
         return error(request, 429, "Too many attempts from here. Please try again in an hour.")
     try:
         data = fields(request)

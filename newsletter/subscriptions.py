@@ -151,7 +151,8 @@ def resend_confirmation(subscriber_id: int, audience_ids: list[int]) -> Outcome:
     """A new confirmation link for someone whose link expired (still rate-limited)."""
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
-        if subscriber is None or subscriber.status not in (Status.PENDING, Status.UNSUBSCRIBED):
+        waiting = subscriber and subscriber.status in (Status.PENDING, Status.UNSUBSCRIBED)
+        if not waiting or is_suppressed(subscriber.email):
             return Outcome.NOTHING_TO_DO
         audiences = list(Audience.objects.filter(pk__in=audience_ids).values_list("pk", flat=True))
         return _send_confirmation(subscriber, audiences, fresh=False)

@@ -150,3 +150,18 @@ def test_unsubscribing_from_the_page_then_subscribing_again_records_both(http, a
     assert active_subscriber.status == "active"
     kinds = list(active_subscriber.consent_events.values_list("kind", flat=True))
     assert kinds[-2:] == ["unsubscribed", "resubscribed"]
+
+
+def test_no_new_link_goes_to_an_address_suppressed_meanwhile(
+    http, pending, outbox, time_machine, django_capture_on_commit_callbacks
+):
+    from newsletter import addresses
+    from newsletter.models import Suppression
+
+    Suppression.objects.create(
+        address_hash=addresses.suppression_hash("p@example.com"), reason="bounced"
+    )
+    time_machine.move_to("2026-03-10 10:00:00+00:00", tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = http.post(pending + "resend/")
+    assert answer.status_code == 200 and len(outbox) == 1

@@ -41,6 +41,7 @@ def test_she_sees_the_consent_history_read_only(therapist, active_subscriber):
     html = page.content.decode()
     assert page.status_code == 200
     assert "consent history" in html.lower()
+    assert "Ketamine-assisted therapy" in html
     assert active_subscriber.consent_events.first().consent_text in html
     assert 'name="consent_events-0-kind"' not in html
 
@@ -72,6 +73,7 @@ def test_she_has_no_access_to_user_accounts(therapist):
 def test_the_embed_page_shows_one_snippet_per_audience(therapist, settings):
     settings.ALLOWED_EMBED_ORIGINS = ["https://blog.example"]
     html = therapist.get("/admin/embed/").content.decode()
+    assert "Newsletter workspace" in html and "Log out" in html
     assert html.count("&lt;form class=&quot;nl-subscribe&quot;") == 2
     assert "ketamine-assisted-therapy" in html and "emdr" in html
     assert "https://blog.example" in html
@@ -80,3 +82,8 @@ def test_the_embed_page_shows_one_snippet_per_audience(therapist, settings):
 def test_the_embed_page_is_for_staff_only(client, practice):
     response = client.get("/admin/embed/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_admin_menu_links_to_the_form_snippets_and_the_outbox(therapist):
+    html = therapist.get("/admin/").content.decode()
+    assert 'href="/admin/embed/"' in html and 'href="/admin/outbox/"' in html

@@ -101,26 +101,26 @@ def subscribe(request: SubscribeRequest, client: Client) -> Outcome:
     if is_suppressed(email):
         return Outcome.NOTHING_TO_DO
     with transaction.atomic():
-        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
-            email_key=addresses.key(email),
-            defaults={
-                "email": email,
-                "first_name": request.first_name,
-                "time_zone": valid_time_zone(request.time_zone),
-                "source_url": client.source_url[:500],
-            },
-        )
+        subscriber, created = _subscriber_for(email, request, client)
         if _nothing_to_do(subscriber, audience):
             return Outcome.NOTHING_TO_DO
-        record(
-            subscriber,
-            ConsentKind.REQUESTED,
-            "form",
-            client,
-            audience=audience.slug,
-            consent_version=request.consent_version,
-        )
+        detail = {"audience": audience.slug, "consent_version": request.consent_version}
+        record(subscriber, ConsentKind.REQUESTED, "form", client, **detail)
         return _send_confirmation(subscriber, [audience.pk], created)
+
+
+def _subscriber_for(
+    email: str, request: SubscribeRequest, client: Client
+) -> tuple[Subscriber, bool]:
+    """The locked row for this address, created pending if it is new."""
+    defaults = {
+        "email": email,
+        "first_name": request.first_name,
+        "time_zone": valid_time_zone(request.time_zone),
+        "source_url": client.source_url[:500],
+    }
+    rows = Subscriber.objects.select_for_update()
+    return rows.get_or_create(email_key=addresses.key(email), defaults=defaults)
 
 
 def _nothing_to_do(subscriber: Subscriber, audience: Audience) -> bool:
@@ -356,20 +356,24 @@ def erase(subscriber: Subscriber, channel: str = "preferences") -> None:
             defaults={"reason": Suppression.Reason.ERASED},
         )
         sequences.exit_all(subscriber, reason="erased")
-        subscriber.consent_events.update(ip_address=None, user_agent="", source_url="")
-        subscriber.membership_set.all().delete()
-        Subscriber.objects.filter(pk=subscriber.pk).update(
-            email="",
-            email_key=None,
-            first_name="",
-            time_zone="",
-            source_url="",
-            status=Status.ERASED,
-            paused_until=None,
-            unsubscribed_at=_now(),
-        )
+        _forget(subscriber)
         subscriber.refresh_from_db()
         record(subscriber, ConsentKind.ERASED, channel)
+
+
+def _forget(subscriber: Subscriber) -> None:
+    subscriber.consent_events.update(ip_address=None, user_agent="", source_url="")
+    subscriber.membership_set.all().delete()
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        email="",
+        email_key=None,
+        first_name="",
+        time_zone="",
+        source_url="",
+        status=Status.ERASED,
+        paused_until=None,
+        unsubscribed_at=_now(),
+    )
 
 
 def find(address: str) -> Subscriber | None:

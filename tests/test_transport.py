@@ -1,5 +1,6 @@
 """How email leaves: SMTP from EMAIL_URL, an ESP through anymail, else .eml files in var/outbox."""
 
+import logging
 import socket
 from email import message_from_bytes, policy
 
@@ -30,6 +31,8 @@ def free_port() -> int:
 
 @pytest.fixture
 def smtp_sink():
+    # aiosmtpd logs each connection from its own thread, past the test's captured output.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = Sink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()

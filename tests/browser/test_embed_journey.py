@@ -137,3 +137,32 @@ def test_without_javascript_the_snippet_posts_to_the_hosted_page(blog):
         context.close()
     assert Subscriber.objects.get().email == "plain@example.com"
     assert len(mail.outbox) == 1
+
+
+def test_an_expired_link_offers_a_new_one_and_data_can_be_deleted(
+    page, live_server, settings, time_machine
+):
+    from newsletter import subscriptions
+
+    settings.SITE_URL = live_server.url
+    time_machine.move_to("2026-03-02 10:00:00+00:00")
+    demo.load_demo()
+    wish = subscriptions.SubscribeRequest(email="late@example.com", consent=True)
+    subscriptions.subscribe(wish, subscriptions.Client())
+    old_link = next(word for word in mail.outbox[0].body.split() if "/confirm/" in word)
+    time_machine.move_to("2026-03-10 10:00:00+00:00")
+    page.goto(old_link)
+    expect(page.get_by_role("heading")).to_have_text("This link has expired")
+    shoot(page, "13-expired-link")
+    page.get_by_role("button", name="Send me a new link").click()
+    expect(page.get_by_role("heading")).to_have_text("Check your inbox")
+    new_link = next(word for word in mail.outbox[1].body.split() if "/confirm/" in word)
+    page.goto(new_link)
+    page.get_by_role("button", name="Confirm my subscription").click()
+    page.get_by_role("link", name="choose topics, pause or leave").click()
+    page.get_by_role("link", name="Delete my data").click()
+    shoot(page, "14-delete-confirm")
+    page.get_by_role("button", name="Yes, delete my data").click()
+    expect(page.get_by_role("heading")).to_have_text("Your data is deleted")
+    shoot(page, "15-deleted")
+    assert Subscriber.objects.get().status == "erased"

@@ -12,6 +12,7 @@ THERAPIST_GROUP = "Therapists"
 # What the therapist needs, and nothing that could edit or delete consent proof.
 THERAPIST_PERMISSIONS = {
     "subscriber": ["view", "change"],
+    "membership": ["view"],
     "consentevent": ["view"],
     "audience": ["view", "add", "change"],
     "practice": ["view", "change"],

@@ -19,6 +19,9 @@ NO_REDIS = (
 )
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 def redis_answers(url: str) -> bool:
     try:
         return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
@@ -50,7 +53,8 @@ def private_redis(var_dir: Path) -> tuple[subprocess.Popen, str]:
         "--appendonly",
         "no",
     ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    # Its own session, so Ctrl-C reaches it only through us, after the worker has stopped.
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)
     url = f"redis://127.0.0.1:{port}/0"
     for _ in range(50):
         if redis_answers(url):
@@ -88,18 +92,27 @@ def commands(address: str) -> list[list[str]]:
     ]
 
 
+def without_password(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return parts._replace(netloc=netloc).geturl()
+
+
+def find_redis(url: str, var_dir: Path) -> tuple[subprocess.Popen | None, str]:
+    """Redis at `url`, else a private one under var/; SystemExit with one sentence if neither."""
+    if redis_answers(url):
+        return None, url
+    if not shutil.which("redis-server"):
+        raise SystemExit(NO_REDIS.format(url=without_password(url)))
+    server, url = private_redis(var_dir)
+    print(f"Started a private Redis at {url}")
+    return server, url
+
+
 def run(address: str = "127.0.0.1:8000") -> int:
-    processes = []
-    url = settings.REDIS_URL
-    if not redis_answers(url):
-        if not shutil.which("redis-server"):
-            print(
-                NO_REDIS.format(url=urlsplit(url)._replace(password=None).geturl()), file=sys.stderr
-            )
-            return 1
-        server, url = private_redis(settings.VAR_DIR)
-        processes.append(server)
-        print(f"Started a private Redis at {url}")
+    server, url = find_redis(settings.REDIS_URL, settings.VAR_DIR)
+    processes = [server] if server else []
     env = {**os.environ, "REDIS_URL": url}
     processes += [subprocess.Popen(cmd, env=env) for cmd in commands(address)]
     print(f"Web: http://{address}/  (admin at /admin/). Press Ctrl-C to stop.")
@@ -107,16 +120,22 @@ def run(address: str = "127.0.0.1:8000") -> int:
 
 
 def supervise(processes: list[subprocess.Popen]) -> int:
-    stop = False
+    """Wait for Ctrl-C, SIGTERM or one process ending; then stop them all, newest first."""
+    stop = []
+    handlers = {
+        sig: signal.signal(sig, lambda signum, _: stop.append(signum)) for sig in STOP_SIGNALS
+    }
+    try:
+        while not stop and all(p.poll() is None for p in processes):
+            time.sleep(0.3)
+        stop_all(processes)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    return 0 if stop else 1
 
-    def handle(signum, frame):
-        nonlocal stop
-        stop = True
 
-    signal.signal(signal.SIGINT, handle)
-    signal.signal(signal.SIGTERM, handle)
-    while not stop and all(p.poll() is None for p in processes):
-        time.sleep(0.3)
+def stop_all(processes: list[subprocess.Popen]) -> None:
     for process in reversed(processes):
         if process.poll() is None:
             process.terminate()
@@ -125,4 +144,3 @@ def supervise(processes: list[subprocess.Popen]) -> int:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
-    return 0

@@ -11,8 +11,14 @@ from .models import Audience
 from .subscriptions import CONSENT_WORDS, PAUSE_WEEKS
 
 UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f<>]")
+PAGE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"']+")
 HONEYPOT = "website"
 TIME_ZONES = sorted(zoneinfo.available_timezones())
+
+
+def page_url(value: str) -> str:
+    """The page a form was on, if it is a plain http(s) address; otherwise nothing."""
+    return value if len(value) <= 500 and PAGE_URL.fullmatch(value) else ""
 
 
 def clean_name(value: str) -> str:
@@ -30,7 +36,7 @@ class SubscribeForm(forms.Form):
     )
     consent = forms.CharField(required=False)
     audience = forms.SlugField(required=False, max_length=50)
-    consent_version = forms.IntegerField(required=False, min_value=1)
+    consent_version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
     time_zone = forms.CharField(required=False, max_length=64)
     source = forms.CharField(required=False, max_length=2000)
 
@@ -55,9 +61,7 @@ class SubscribeForm(forms.Form):
         return audience
 
     def clean_source(self) -> str:
-        source = self.cleaned_data["source"]
-        valid = re.match(r"^https?://[^\s<>\"']+$", source) and len(source) <= 500
-        return source if valid else ""
+        return page_url(self.cleaned_data["source"])
 
 
 class PreferencesForm(forms.Form):

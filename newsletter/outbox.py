@@ -16,8 +16,14 @@ class EmailBackend(BaseEmailBackend):
         self.directory.mkdir(parents=True, exist_ok=True)
         for message in email_messages:
             name = f"{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
-            (self.directory / name).write_bytes(message.message().as_bytes(linesep="\r\n"))
+            (self.directory / name).write_bytes(as_eml(message))
         return len(email_messages)
+
+
+def as_eml(message) -> bytes:
+    """The message as a mail client would save it (CRLF line endings)."""
+    parsed = message.message()
+    return parsed.as_bytes(policy=parsed.policy.clone(linesep="\r\n"))
 
 
 def list_messages(directory: Path) -> list[Path]:

@@ -129,9 +129,10 @@ if not DEBUG:
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_REFERRER_POLICY = "same-origin"
 
-# Cross-origin subscribe form: CORS is answered only for the practice's own blogs.
+# Cross-origin subscribe form: CORS is answered only for the practice's own blogs, which
+# views.subscribe.embed_cors_allowed reads from ALLOWED_EMBED_ORIGINS on every request.
 CORS_URLS_REGEX = r"^/subscribe/$"
-CORS_ALLOWED_ORIGINS = ALLOWED_EMBED_ORIGINS
+CORS_ALLOWED_ORIGINS: list[str] = []
 CORS_ALLOW_METHODS = ["POST", "OPTIONS"]
 
 # Rate limits (django-ratelimit syntax: count/period with s, m, h or d).

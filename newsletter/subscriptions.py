@@ -101,28 +101,34 @@ def subscribe(request: SubscribeRequest, client: Client) -> Outcome:
     if is_suppressed(email):
         return Outcome.NOTHING_TO_DO
     with transaction.atomic():
-        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
-            email_key=addresses.key(email),
-            defaults={
-                "email": email,
-                "first_name": request.first_name,
-                "time_zone": valid_time_zone(request.time_zone),
-                "source_url": client.source_url[:500],
-            },
-        )
-        if subscriber.status in (Status.BOUNCED, Status.COMPLAINED):
+        subscriber, created = _subscriber_for(email, request, client)
+        if _nothing_to_do(subscriber, audience):
             return Outcome.NOTHING_TO_DO
-        if subscriber.status == Status.ACTIVE and subscriber.audiences.filter(pk=audience.pk):
-            return Outcome.NOTHING_TO_DO
-        record(
-            subscriber,
-            ConsentKind.REQUESTED,
-            "form",
-            client,
-            audience=audience.slug,
-            consent_version=request.consent_version,
-        )
+        detail = {"audience": audience.slug, "consent_version": request.consent_version}
+        record(subscriber, ConsentKind.REQUESTED, "form", client, **detail)
         return _send_confirmation(subscriber, [audience.pk], created)
+
+
+def _subscriber_for(
+    email: str, request: SubscribeRequest, client: Client
+) -> tuple[Subscriber, bool]:
+    """The locked row for this address, created pending if it is new."""
+    defaults = {
+        "email": email,
+        "first_name": request.first_name,
+        "time_zone": valid_time_zone(request.time_zone),
+        "source_url": client.source_url[:500],
+    }
+    rows = Subscriber.objects.select_for_update()
+    return rows.get_or_create(email_key=addresses.key(email), defaults=defaults)
+
+
+def _nothing_to_do(subscriber: Subscriber, audience: Audience) -> bool:
+    """Never mailed again, or already receiving this list (paused counts as receiving)."""
+    if subscriber.status in NEVER_MAIL:
+        return True
+    receiving = subscriber.status in (Status.ACTIVE, Status.PAUSED)
+    return receiving and subscriber.audiences.filter(pk=audience.pk).exists()
 
 
 def _send_confirmation(subscriber: Subscriber, audience_ids: list[int], fresh: bool) -> Outcome:
@@ -145,7 +151,8 @@ def resend_confirmation(subscriber_id: int, audience_ids: list[int]) -> Outcome:
     """A new confirmation link for someone whose link expired (still rate-limited)."""
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
-        if subscriber is None or subscriber.status not in (Status.PENDING, Status.UNSUBSCRIBED):
+        waiting = subscriber and subscriber.status in (Status.PENDING, Status.UNSUBSCRIBED)
+        if not waiting or is_suppressed(subscriber.email):
             return Outcome.NOTHING_TO_DO
         audiences = list(Audience.objects.filter(pk__in=audience_ids).values_list("pk", flat=True))
         return _send_confirmation(subscriber, audiences, fresh=False)
@@ -155,21 +162,32 @@ def confirm(subscriber_id: int, audience_ids: list[int], client: Client) -> Subs
     """Confirm a subscription (double opt-in); confirming twice changes nothing more."""
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
-        if subscriber is None or subscriber.status in (Status.ERASED, Status.BOUNCED):
+        if subscriber is None or _never_mail(subscriber):
             return None
         new_audiences = Audience.objects.filter(pk__in=audience_ids).exclude(subscribers=subscriber)
-        if subscriber.status in (Status.ACTIVE, Status.PAUSED) and not new_audiences.exists():
+        receiving = subscriber.status in (Status.ACTIVE, Status.PAUSED)
+        if receiving and not new_audiences.exists():
             return subscriber
         kind = ConsentKind.RESUBSCRIBED if subscriber.confirmed_at else ConsentKind.CONFIRMED
-        if subscriber.status not in (Status.ACTIVE, Status.PAUSED):
-            subscriber.status = Status.ACTIVE
-            subscriber.confirmed_at = _now()
-            subscriber.unsubscribed_at = None
-            subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
+        if not receiving:
+            _activate(subscriber)
         joined = list(new_audiences)
         record(subscriber, kind, "email link", client, audiences=[a.slug for a in joined])
         join(subscriber, joined)
+        if not receiving:  # back after an unsubscribe: pick up the lists kept from before
+            sequences.enroll(subscriber, list(subscriber.audiences.all()), now=_now())
     return subscriber
+
+
+def _never_mail(subscriber: Subscriber) -> bool:
+    return subscriber.status in NEVER_MAIL or is_suppressed(subscriber.email)
+
+
+def _activate(subscriber: Subscriber) -> None:
+    subscriber.status = Status.ACTIVE
+    subscriber.confirmed_at = _now()
+    subscriber.unsubscribed_at = None
+    subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
 
 
 def join(subscriber: Subscriber, audiences: list[Audience]) -> None:
@@ -267,7 +285,7 @@ def update_preferences(
         subscriber.first_name = prefs.first_name
         subscriber.time_zone = valid_time_zone(prefs.time_zone)
         subscriber.save(update_fields=["first_name", "time_zone"])
-        before = set(subscriber.audiences.values_list("slug", flat=True))
+        before = set(subscriber.audiences.filter(is_public=True).values_list("slug", flat=True))
         after = {a.slug for a in prefs.audiences}
         if before == after:
             return
@@ -338,20 +356,24 @@ def erase(subscriber: Subscriber, channel: str = "preferences") -> None:
             defaults={"reason": Suppression.Reason.ERASED},
         )
         sequences.exit_all(subscriber, reason="erased")
-        subscriber.consent_events.update(ip_address=None, user_agent="", source_url="")
-        subscriber.membership_set.all().delete()
-        Subscriber.objects.filter(pk=subscriber.pk).update(
-            email="",
-            email_key=None,
-            first_name="",
-            time_zone="",
-            source_url="",
-            status=Status.ERASED,
-            paused_until=None,
-            unsubscribed_at=_now(),
-        )
+        _forget(subscriber)
         subscriber.refresh_from_db()
         record(subscriber, ConsentKind.ERASED, channel)
+
+
+def _forget(subscriber: Subscriber) -> None:
+    subscriber.consent_events.update(ip_address=None, user_agent="", source_url="")
+    subscriber.membership_set.all().delete()
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        email="",
+        email_key=None,
+        first_name="",
+        time_zone="",
+        source_url="",
+        status=Status.ERASED,
+        paused_until=None,
+        unsubscribed_at=_now(),
+    )
 
 
 def find(address: str) -> Subscriber | None:

@@ -1,10 +1,13 @@
 """Fixtures shared by the whole suite: a clean cache, the demo practice, a subscriber maker."""
 
+import os
+
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 
-from newsletter import demo, subscriptions
+from newsletter import demo, subscriptions, tokens
 from newsletter.models import Audience, Practice, Subscriber
 
 
@@ -53,3 +56,24 @@ def active_subscriber(subscribe, audience) -> Subscriber:
     subscriptions.confirm(subscriber.pk, [audience.pk], subscriptions.Client())
     subscriber.refresh_from_db()
     return subscriber
+
+
+@pytest.fixture(autouse=True, scope="session")
+def ci_services_are_real():
+    """In CI a promised PostgreSQL must really be PostgreSQL: fail loudly, never fall back."""
+    if os.environ.get("CI", "").lower() != "true":
+        return
+    wanted = os.environ.get("DATABASE_URL", "")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if wanted.startswith(("postgres", "pgsql")) and "postgresql" not in engine:
+        pytest.fail(f"DATABASE_URL asks for PostgreSQL but the tests run on {engine}.")
+
+
+@pytest.fixture
+def links(active_subscriber, audience) -> dict:
+    """Genuine signed links for the active subscriber, by purpose."""
+    return {
+        "confirm": tokens.confirmation(active_subscriber.pk, [audience.pk]),
+        "unsubscribe": tokens.subscriber_link(tokens.UNSUBSCRIBE, active_subscriber.pk),
+        "preferences": tokens.subscriber_link(tokens.PREFERENCES, active_subscriber.pk),
+    }

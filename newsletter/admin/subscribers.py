@@ -39,6 +39,7 @@ class MembershipInline(admin.TabularInline):
     model = Subscriber.audiences.through
     extra = 0
     readonly_fields = ["joined_at"]
+    verbose_name_plural = "lists"
 
 
 @admin.register(Subscriber)

@@ -1,7 +1,9 @@
 """Helpers shared by the public views: answering in JSON or HTML, client details."""
 
+import ipaddress
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, JsonResponse, QueryDict
 from django.shortcuts import render
 
@@ -19,9 +21,18 @@ def wants_json(request: HttpRequest) -> bool:
 def client(request: HttpRequest, source_url: str = "") -> Client:
     return Client(
         source_url=source_url,
-        ip=request.META.get("REMOTE_ADDR") or None,
-        user_agent=request.headers.get("User-Agent", ""),
+        ip=client_ip(request),
+        user_agent=request.headers.get("User-Agent", "").replace("\x00", ""),
     )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address as the rate limits see it (first hop of a proxy header)."""
+    raw = request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(raw.split(",")[0].strip()))
+    except ValueError:
+        return None
 
 
 def fields(request: HttpRequest) -> QueryDict | dict:

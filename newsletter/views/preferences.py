@@ -39,33 +39,49 @@ def with_subscriber(view):
 @require_http_methods(["GET", "POST"])
 @with_subscriber
 def preferences(request: HttpRequest, subscriber: Subscriber, token: str):
-    form = PreferencesForm(initial=_initial(subscriber))
-    saved, status = False, 200
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        if action == "save":
-            form = PreferencesForm(request.POST)
-            saved = form.is_valid()
-            if saved:
-                subscriptions.update_preferences(
-                    subscriber, subscriptions.Preferences(**form.cleaned_data), client(request)
-                )
-            status = 200 if saved else 400
-        elif action == "resume":
-            subscriptions.resume(subscriber, client(request))
-        elif action == "pause":
-            pause = PauseForm(request.POST)
-            if pause.is_valid():
-                subscriptions.pause(subscriber, pause.cleaned_data["weeks"], client(request))
+    form, status = PreferencesForm(initial=_initial(subscriber)), 200
+    action = request.POST.get("action", "save") if request.method == "POST" else None
+    if action:
+        form, status = ACTIONS.get(action, _unknown_action)(request, subscriber, form)
         subscriber.refresh_from_db()
     context = {
         "subscriber": subscriber,
         "form": form,
         "token": token,
-        "saved": saved,
+        "saved": action == "save" and status == 200,
+        "failed": status == 400,
         "pause_form": PauseForm(),
     }
     return render(request, "newsletter/preferences.html", context, status=status)
+
+
+def _save(request: HttpRequest, subscriber: Subscriber, form: PreferencesForm):
+    form = PreferencesForm(request.POST)
+    if not form.is_valid():
+        return form, 400
+    prefs = subscriptions.Preferences(**form.cleaned_data)
+    subscriptions.update_preferences(subscriber, prefs, client(request))
+    return form, 200
+
+
+def _pause(request: HttpRequest, subscriber: Subscriber, form: PreferencesForm):
+    pause = PauseForm(request.POST)
+    if not pause.is_valid():
+        return form, 400
+    subscriptions.pause(subscriber, pause.cleaned_data["weeks"], client(request))
+    return form, 200
+
+
+def _resume(request: HttpRequest, subscriber: Subscriber, form: PreferencesForm):
+    subscriptions.resume(subscriber, client(request))
+    return form, 200
+
+
+def _unknown_action(request: HttpRequest, subscriber: Subscriber, form: PreferencesForm):
+    return form, 400
+
+
+ACTIONS = {"save": _save, "pause": _pause, "resume": _resume}
 
 
 def _initial(subscriber: Subscriber) -> dict:
@@ -76,6 +92,7 @@ def _initial(subscriber: Subscriber) -> dict:
     }
 
 
+@csrf_exempt
 @require_GET
 @with_subscriber
 def download(request: HttpRequest, subscriber: Subscriber, token: str):

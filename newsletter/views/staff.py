@@ -5,6 +5,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import render
@@ -22,9 +23,8 @@ def outbox_directory() -> Path:
 @staff_member_required
 def outbox(request):
     messages = [_summary(path) for path in list_messages(outbox_directory())[:200]]
-    return render(
-        request, "newsletter/staff/outbox.html", {"messages": messages, "title": "Outbox"}
-    )
+    context = {**admin.site.each_context(request), "messages": messages, "title": "Outbox"}
+    return render(request, "newsletter/staff/outbox.html", context)
 
 
 @staff_member_required
@@ -36,6 +36,7 @@ def outbox_message(request, name: str):
     html = message.get_body(preferencelist=("html",))
     text = message.get_body(preferencelist=("plain",))
     context = {
+        **admin.site.each_context(request),
         "name": name,
         "headers": list(message.items()),
         "html": html.get_content() if html else "",
@@ -74,6 +75,7 @@ def snippet(audience: Audience) -> str:
 def embed(request):
     snippets = [(audience, snippet(audience)) for audience in Audience.objects.all()]
     context = {
+        **admin.site.each_context(request),
         "snippets": snippets,
         "title": "Subscribe form for your blog",
         "origins": settings.ALLOWED_EMBED_ORIGINS,

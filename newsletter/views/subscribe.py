@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from .. import subscriptions
-from ..forms import HONEYPOT, SubscribeForm
+from ..forms import HONEYPOT, SubscribeForm, page_url
 from ..models import Practice
-from .common import BadBody, client, error, fields, wants_json
+from .common import BadBody, client, client_ip, error, fields, wants_json
 
 SUCCESS = "Thank you. Please check your inbox for an email asking you to confirm."
 
@@ -20,6 +20,16 @@ def origin_allowed(request: HttpRequest) -> bool:
     origin = request.headers.get("Origin")
     site = settings.SITE_URL.split("/", 3)[:3]
     return origin in (None, "null", "/".join(site)) or origin in settings.ALLOWED_EMBED_ORIGINS
+
+
+def embed_cors_allowed(sender, request: HttpRequest, **kwargs) -> bool:
+    """CORS for the subscribe endpoint, read from ALLOWED_EMBED_ORIGINS on every request."""
+    origin = request.headers.get("Origin")
+    return request.path_info == "/subscribe/" and origin in settings.ALLOWED_EMBED_ORIGINS
+
+
+def _client_key(group: str, request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
 
 
 def _address_key(group: str, request: HttpRequest) -> str:
@@ -33,7 +43,7 @@ def subscribe(request: HttpRequest):
         return _page(request, SubscribeForm(initial={"audience": request.GET.get("audience", "")}))
     if not origin_allowed(request):
         return error(request, 403, "This form cannot be used from this website.")
-    if _limited(request, "subscribe-client", "ip", settings.RATELIMIT_SUBSCRIBE_PER_CLIENT):
+    if _limited(request, "subscribe-client", _client_key, settings.RATELIMIT_SUBSCRIBE_PER_CLIENT):
         return error(request, 429, "Too many attempts from here. Please try again in an hour.")
     try:
         data = fields(request)
@@ -76,8 +86,7 @@ def _limited(request: HttpRequest, group: str, key, rate: str) -> bool:
 
 
 def _referer(request: HttpRequest) -> str:
-    referer = request.headers.get("Referer", "")
-    return referer if referer.startswith(("http://", "https://")) and len(referer) <= 500 else ""
+    return page_url(request.headers.get("Referer", ""))
 
 
 def _success(request: HttpRequest):

@@ -1,14 +1,42 @@
-"""Every outgoing email is built here."""
+"""Every outgoing email is built here: one funnel for confirmation, steps and broadcasts."""
 
-import markdown
-import nh3
+from collections.abc import Sequence as Seq
+from email.utils import formataddr, make_msgid
+from urllib.parse import quote
+
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, make_msgid
-from django.template.loader import render_to_string
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.html import escape
 
-from . import tokens
-from .models import Audience, Delivery, Practice, Subscriber
+from . import headers, rendering, tokens
+from .models import Audience, Broadcast, Delivery, Membership, Practice, Step, Subscriber
+from .palette import palette
+from .rendering import Rendered, token
+
+FALLBACK_NAME = "there"
+DATE_FORMAT = "F j, Y"
+CTA_TEXT = "Book a free consultation"
+# anymail substitutes merge_data into the message body in each ESP's own syntax; ESPs
+# missing here (Postmark, Amazon SES, Resend, SMTP) take one message per delivery.
+MERGE_FIELD_FORMATS = {
+    "test": "%%{}%%",
+    "mailgun": "%recipient.{}%",
+    "sendgrid": "-{}-",
+    "brevo": "{{{{ params.{} }}}}",
+    "sendinblue": "{{{{ params.{} }}}}",
+    "mailjet": "[[var:{}]]",
+    "sparkpost": "{{{{{}}}}}",
+    "mandrill": "*|{}|*",
+}
+
+
+headers.register()
+
+
+class BatchUnsupported(Exception):
+    """The configured transport cannot substitute per-recipient values in one batch call."""
 
 
 def absolute(path: str) -> str:
@@ -20,56 +48,135 @@ def site_domain() -> str:
 
 
 def sender(practice: Practice) -> str:
-    from email.utils import formataddr
-
-    return formataddr((practice.sender_name, practice.sender_email))
+    return formataddr((practice.sender_name or practice.name, practice.sender_email))
 
 
-def build(name: str, context: dict, to: str, headers: dict | None = None) -> EmailMultiAlternatives:
-    """One email from the templates emails/<name>.subject.txt, .txt and .html."""
-    practice = context.setdefault("practice", Practice.get())
-    subject = " ".join(render_to_string(f"emails/{name}.subject.txt", context).split())
-    text = render_to_string(f"emails/{name}.txt", context)
-    html = render_to_string(f"emails/{name}.html", context)
+def practice_context(practice: Practice) -> dict:
+    return {
+        "practice": practice,
+        "colours": palette(practice.brand_colour),
+        "signature_html": rendering.body_html(practice.signature),
+        "signature_text": rendering.plain_text(rendering.body_html(practice.signature)),
+    }
+
+
+def practice_fingerprint(practice: Practice) -> tuple:
+    return tuple(getattr(practice, field.attname) for field in practice._meta.concrete_fields)
+
+
+def _message(
+    rendered: Rendered, values: dict, to: list[str], practice: Practice, headers: dict
+) -> EmailMultiAlternatives:
+    html, text = rendered.fill(values)
     message = EmailMultiAlternatives(
-        subject=subject,
+        subject=rendered.subject,
         body=text,
         from_email=sender(practice),
-        to=[to],
-        reply_to=[practice.reply_to] if practice.reply_to else None,
-        headers={"Message-ID": make_msgid(domain=site_domain()), **(headers or {})},
+        to=to,
+        reply_to=[practice.reply_to or practice.sender_email],
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     return message
 
 
+def build(name: str, context: dict, to: str, headers: dict | None = None) -> EmailMultiAlternatives:
+    """One email from the templates emails/<name>.subject.txt, .txt and .html (uncached)."""
+    practice = context.setdefault("practice", Practice.get())
+    context = {**practice_context(practice), **context}
+    rendered = rendering.render(name, context)
+    extra = {"Message-ID": make_msgid(domain=site_domain()), **(headers or {})}
+    return _message(rendered, _Literal(), [to], practice, extra)
+
+
+class _Literal(dict):
+    """Values for an email rendered with real data: any %%token%% stays as written."""
+
+    def __missing__(self, name: str) -> str:
+        return token(name)
+
+
+def greeting(subscriber: Subscriber) -> dict[str, str]:
+    name = " ".join(subscriber.first_name.split()) or FALLBACK_NAME
+    return {"greeting": name, "greeting_html": escape(name)}
+
+
+# The confirmation email ---------------------------------------------------------------
+
+
 def confirmation(subscriber: Subscriber, audience_ids: list[int]) -> EmailMultiAlternatives:
-    token = tokens.confirmation(subscriber.pk, audience_ids)
+    practice = Practice.get()
+    audiences = list(Audience.objects.filter(pk__in=audience_ids).order_by("name"))
+    rendered = _confirmation_rendering(practice, audiences)
+    link = reverse("newsletter:confirm", args=[tokens.confirmation(subscriber.pk, audience_ids)])
+    values = {**greeting(subscriber), "confirm_url": absolute(link)}
+    headers = {"Message-ID": make_msgid(domain=site_domain())}
+    return _message(rendered, values, [subscriber.email], practice, headers)
+
+
+def _confirmation_rendering(practice: Practice, audiences: list[Audience]) -> Rendered:
+    names = [audience.name for audience in audiences]
+    key = rendering.cache_key("confirmation", practice_fingerprint(practice), names)
     context = {
-        "subscriber": subscriber,
-        "greeting_name": subscriber.first_name or "there",
-        "audiences": Audience.objects.filter(pk__in=audience_ids),
-        "confirm_url": absolute(reverse("newsletter:confirm", args=[token])),
+        **practice_context(practice),
+        "audiences": names,
         "valid_days": settings.CONFIRMATION_MAX_AGE_DAYS,
+        "confirm_url": token("confirm_url"),
+        "greeting": token("greeting"),
+        "greeting_html": token("greeting_html"),
     }
-    return build("confirmation", context, to=subscriber.email)
+    return rendering.cached(key, lambda: rendering.render("confirmation", context))
 
 
-def _links(delivery: Delivery) -> dict:
-    subscriber_id = delivery.subscriber_id
+# Marketing emails (sequence steps and broadcasts) -------------------------------------
+
+
+def source_of(delivery: Delivery) -> Step | Broadcast:
+    return delivery.step if delivery.step_id else delivery.broadcast
+
+
+def marketing_rendering(source: Step | Broadcast, practice: Practice) -> Rendered:
+    """The shared rendering of a step or broadcast, done once per content version."""
+    content = (source.subject, source.preview, source.content_note, source.body, source.cta_text)
+    kind = type(source).__name__
+    key = rendering.cache_key(
+        kind, source.pk, source.version, content, practice_fingerprint(practice)
+    )
+    return rendering.cached(
+        key, lambda: rendering.render("marketing", _marketing_context(source, practice))
+    )
+
+
+def _marketing_context(source: Step | Broadcast, practice: Practice) -> dict:
+    body = rendering.body_html(source.body)
+    names = (
+        "greeting",
+        "audience",
+        "subscribed_on",
+        "cta_url",
+        "view_online_url",
+        "preferences_url",
+        "unsubscribe_url",
+    )
     return {
-        "unsubscribe_url": absolute(
-            reverse(
-                "newsletter:unsubscribe",
-                args=[tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber_id)],
-            )
-        ),
-        "preferences_url": absolute(
-            reverse(
-                "newsletter:preferences",
-                args=[tokens.subscriber_link(tokens.PREFERENCES, subscriber_id)],
-            )
-        ),
+        **practice_context(practice),
+        "source": source,
+        "body_html": body,
+        "body_text": rendering.plain_text(body),
+        "cta_text": source.cta_text or CTA_TEXT,
+        **{name: token(name) for name in names},
+        "greeting_html": token("greeting_html"),
+        "audience_html": token("audience_html"),
+    }
+
+
+def _links(delivery: Delivery) -> dict[str, str]:
+    subscriber_id = delivery.subscriber_id
+    unsubscribe = tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber_id)
+    manage = tokens.subscriber_link(tokens.PREFERENCES, subscriber_id)
+    return {
+        "unsubscribe_url": absolute(reverse("newsletter:unsubscribe", args=[unsubscribe])),
+        "preferences_url": absolute(reverse("newsletter:preferences", args=[manage])),
         "cta_url": absolute(
             reverse("newsletter:click", args=[tokens.make(tokens.CLICK, delivery.pk)])
         ),
@@ -79,49 +186,130 @@ def _links(delivery: Delivery) -> dict:
     }
 
 
-def body_html(markdown_text: str) -> str:
-    """Markdown to sanitised HTML: no scripts, no event handlers, no remote images."""
-    html = markdown.markdown(markdown_text, extensions=["extra", "sane_lists"])
-    tags = nh3.ALLOWED_TAGS - {"img"}
-    return nh3.clean(html, tags=tags, url_schemes={"http", "https", "mailto"})
+def source_audiences(source: Step | Broadcast) -> list[Audience]:
+    if isinstance(source, Step):
+        return [source.sequence.audience]
+    return list(source.audiences.all())
 
 
-def content_context(delivery: Delivery) -> dict:
-    source = delivery.step or delivery.broadcast
-    practice = Practice.get()
+def _why(deliveries: Seq[Delivery], audiences: list[Audience]) -> dict[int, tuple[str, object]]:
+    """For each subscriber: the audience they get this through and when they joined it."""
+    joined = {}
+    memberships = Membership.objects.filter(
+        subscriber_id__in=[d.subscriber_id for d in deliveries], audience__in=audiences
+    ).order_by("-joined_at")
+    names = {audience.pk: audience.name for audience in audiences}
+    for membership in memberships:
+        joined[membership.subscriber_id] = (names[membership.audience_id], membership.joined_at)
+    return joined
+
+
+def recipient_values(delivery: Delivery, why: tuple[str, object] | None, fallback: str) -> dict:
+    """Everything that differs between two readers of the same email."""
     subscriber = delivery.subscriber
+    audience, since = why or (fallback, subscriber.confirmed_at or subscriber.created_at)
     return {
-        "practice": practice,
-        "source": source,
-        "subscriber": subscriber,
-        "greeting_name": subscriber.first_name or "there",
-        "body_html": body_html(source.body),
-        "cta_text": source.cta_text or "Book a free consultation",
-        "audience": _audience_of(delivery),
+        **greeting(subscriber),
+        "audience": audience,
+        "audience_html": escape(audience),
+        "subscribed_on": format_date(since, DATE_FORMAT) if since else "the day you confirmed",
         **_links(delivery),
     }
 
 
-def _audience_of(delivery: Delivery):
-    if delivery.step_id:
-        return delivery.step.sequence.audience
-    return delivery.broadcast.audiences.first()
+def list_headers(audiences: list[Audience], practice: Practice) -> dict[str, str]:
+    # A neutral list id: mail clients show it, and a topic name could out the reader.
+    list_key = f"{audiences[0].pk}" if audiences else "all"
+    phrase = practice.name.replace('"', "'").replace("\\", "")
+    return {
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f'"{phrase}" <list-{list_key}.{site_domain()}>',
+    }
 
 
-def list_id(context: dict) -> str:
-    audience = context["audience"]
-    slug = audience.slug if audience else "newsletter"
-    return f"<{slug}.{site_domain()}>"
+def recipient_headers(delivery: Delivery, values: dict, practice: Practice) -> dict[str, str]:
+    mailbox = (
+        getattr(settings, "UNSUBSCRIBE_MAILTO", "") or practice.reply_to or practice.sender_email
+    )
+    code = quote(values["unsubscribe_url"].rstrip("/").rsplit("/", 1)[-1])
+    mailto = f"mailto:{mailbox}?subject=unsubscribe%20{code}"
+    return {
+        "List-Unsubscribe": f"<{values['unsubscribe_url']}>, <{mailto}>",
+        "Message-ID": message_id(delivery),
+    }
+
+
+def message_id(delivery: Delivery) -> str:
+    """Stable per ledger row, so a resent copy can be recognised as the same email."""
+    if delivery.message_id:
+        return delivery.message_id
+    if not delivery.pk:
+        return make_msgid(domain=site_domain())
+    return f"<delivery.{delivery.pk}.{int(delivery.created_at.timestamp())}@{site_domain()}>"
 
 
 def message_for(delivery: Delivery) -> EmailMultiAlternatives:
     """The complete email for one ledger row: body, footer, links and list headers."""
-    context = content_context(delivery)
-    headers = {
-        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": list_id(context),
-    }
-    message = build("marketing", context, to=delivery.subscriber.email, headers=headers)
+    practice = Practice.get()
+    source = source_of(delivery)
+    audiences = source_audiences(source)
+    rendered = marketing_rendering(source, practice)
+    why = _why([delivery], audiences).get(delivery.subscriber_id)
+    values = recipient_values(delivery, why, _fallback_audience(audiences, practice))
+    headers = {**list_headers(audiences, practice), **recipient_headers(delivery, values, practice)}
+    message = _message(rendered, values, [delivery.subscriber.email], practice, headers)
     message.metadata = {"delivery_id": str(delivery.pk)}
     return message
+
+
+def _fallback_audience(audiences: list[Audience], practice: Practice) -> str:
+    return audiences[0].name if audiences else practice.name
+
+
+def merge_field_format(mailer: str = "default") -> str | None:
+    """How the configured ESP writes a merge field, or None when it cannot batch."""
+    backend = settings.MAILERS[mailer]["BACKEND"]
+    parts = backend.split(".")
+    if parts[:2] != ["anymail", "backends"]:
+        return None
+    return MERGE_FIELD_FORMATS.get(parts[2])
+
+
+def batch_message(deliveries: Seq[Delivery], mailer: str = "default") -> EmailMultiAlternatives:
+    """One message for many deliveries of the same step or broadcast (an anymail batch send)."""
+    field_format = merge_field_format(mailer)
+    if field_format is None:
+        raise BatchUnsupported(f"The {mailer!r} mailer cannot merge per-recipient values.")
+    first = deliveries[0]
+    source = source_of(first)
+    if any(source_of(d) != source for d in deliveries):
+        raise ValueError("A batch holds deliveries of one step or broadcast only.")
+    practice = Practice.get()
+    audiences = source_audiences(source)
+    rendered = marketing_rendering(source, practice)
+    why = _why(deliveries, audiences)
+    fallback = _fallback_audience(audiences, practice)
+    html, text = rendered.with_merge_fields(field_format)
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=text,
+        from_email=sender(practice),
+        to=[d.subscriber.email for d in deliveries],
+        reply_to=[practice.reply_to or practice.sender_email],
+        headers=list_headers(audiences, practice),
+    )
+    message.attach_alternative(html, "text/html")
+    _merge(message, deliveries, why, fallback, rendered.fields, practice)
+    if field_format == MERGE_FIELD_FORMATS["sendgrid"]:
+        message.esp_extra = {"merge_field_format": field_format}
+    return message
+
+
+def _merge(message, deliveries, why, fallback, fields, practice) -> None:
+    message.merge_data, message.merge_headers, message.merge_metadata = {}, {}, {}
+    for delivery in deliveries:
+        address = delivery.subscriber.email
+        values = recipient_values(delivery, why.get(delivery.subscriber_id), fallback)
+        message.merge_data[address] = {name: values[name] for name in fields}
+        message.merge_headers[address] = recipient_headers(delivery, values, practice)
+        message.merge_metadata[address] = {"delivery_id": str(delivery.pk)}

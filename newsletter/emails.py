@@ -1,13 +1,13 @@
 """Every outgoing email is built here: one funnel for confirmation, steps and broadcasts."""
 
+import functools
 from collections.abc import Sequence as Seq
 from email.utils import formataddr, make_msgid
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.urls import reverse
-from django.utils.dateformat import format as format_date
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 
 from . import headers, rendering, tokens
@@ -16,7 +16,7 @@ from .palette import palette
 from .rendering import Rendered, token
 
 FALLBACK_NAME = "there"
-DATE_FORMAT = "F j, Y"
+ROUTE_MARK = "route-token-mark"
 CTA_TEXT = "Book a free consultation"
 # anymail substitutes merge_data into the message body in each ESP's own syntax; ESPs
 # missing here (Postmark, Amazon SES, Resend, SMTP) take one message per delivery.
@@ -64,7 +64,7 @@ def practice_fingerprint(practice: Practice) -> tuple:
     return tuple(getattr(practice, field.attname) for field in practice._meta.concrete_fields)
 
 
-def _message(
+def compose(
     rendered: Rendered, values: dict, to: list[str], practice: Practice, headers: dict
 ) -> EmailMultiAlternatives:
     html, text = rendered.fill(values)
@@ -86,7 +86,7 @@ def build(name: str, context: dict, to: str, headers: dict | None = None) -> Ema
     context = {**practice_context(practice), **context}
     rendered = rendering.render(name, context)
     extra = {"Message-ID": make_msgid(domain=site_domain()), **(headers or {})}
-    return _message(rendered, _Literal(), [to], practice, extra)
+    return compose(rendered, _Literal(), [to], practice, extra)
 
 
 class _Literal(dict):
@@ -111,7 +111,7 @@ def confirmation(subscriber: Subscriber, audience_ids: list[int]) -> EmailMultiA
     link = reverse("newsletter:confirm", args=[tokens.confirmation(subscriber.pk, audience_ids)])
     values = {**greeting(subscriber), "confirm_url": absolute(link)}
     headers = {"Message-ID": make_msgid(domain=site_domain())}
-    return _message(rendered, values, [subscriber.email], practice, headers)
+    return compose(rendered, values, [subscriber.email], practice, headers)
 
 
 def _confirmation_rendering(practice: Practice, audiences: list[Audience]) -> Rendered:
@@ -172,18 +172,30 @@ def _marketing_context(source: Step | Broadcast, practice: Practice) -> dict:
 
 def _links(delivery: Delivery) -> dict[str, str]:
     subscriber_id = delivery.subscriber_id
-    unsubscribe = tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber_id)
-    manage = tokens.subscriber_link(tokens.PREFERENCES, subscriber_id)
     return {
-        "unsubscribe_url": absolute(reverse("newsletter:unsubscribe", args=[unsubscribe])),
-        "preferences_url": absolute(reverse("newsletter:preferences", args=[manage])),
-        "cta_url": absolute(
-            reverse("newsletter:click", args=[tokens.make(tokens.CLICK, delivery.pk)])
+        "unsubscribe_url": link(
+            "newsletter:unsubscribe", tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber_id)
         ),
-        "view_online_url": absolute(
-            reverse("newsletter:view_online", args=[tokens.make(tokens.VIEW_ONLINE, delivery.pk)])
+        "preferences_url": link(
+            "newsletter:preferences", tokens.subscriber_link(tokens.PREFERENCES, subscriber_id)
+        ),
+        "cta_url": link("newsletter:click", tokens.make(tokens.CLICK, delivery.pk)),
+        "view_online_url": link(
+            "newsletter:view_online", tokens.make(tokens.VIEW_ONLINE, delivery.pk)
         ),
     }
+
+
+def link(name: str, token_value: str) -> str:
+    """The absolute URL of a one-token route; the route is reversed once, not per reader."""
+    before, after = _route(name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    return f"{settings.SITE_URL}{before}{token_value}{after}"
+
+
+@functools.lru_cache(maxsize=64)
+def _route(name: str, root_urlconf: str, urlconf, prefix: str) -> tuple[str, str]:
+    before, _, after = reverse(name, args=[ROUTE_MARK]).partition(ROUTE_MARK)
+    return before, after
 
 
 def source_audiences(source: Step | Broadcast) -> list[Audience]:
@@ -212,7 +224,9 @@ def recipient_values(delivery: Delivery, why: tuple[str, object] | None, fallbac
         **greeting(subscriber),
         "audience": audience,
         "audience_html": escape(audience),
-        "subscribed_on": format_date(since, DATE_FORMAT) if since else "the day you confirmed",
+        "subscribed_on": f"{since:%B} {since.day}, {since.year}"
+        if since
+        else "the day you confirmed",
         **_links(delivery),
     }
 
@@ -257,7 +271,7 @@ def message_for(delivery: Delivery) -> EmailMultiAlternatives:
     why = _why([delivery], audiences).get(delivery.subscriber_id)
     values = recipient_values(delivery, why, _fallback_audience(audiences, practice))
     headers = {**list_headers(audiences, practice), **recipient_headers(delivery, values, practice)}
-    message = _message(rendered, values, [delivery.subscriber.email], practice, headers)
+    message = compose(rendered, values, [delivery.subscriber.email], practice, headers)
     message.metadata = {"delivery_id": str(delivery.pk)}
     return message
 

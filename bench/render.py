@@ -92,7 +92,8 @@ def personalise_only(deliveries, practice) -> float:
                 **emails.list_headers(audiences, practice),
                 **emails.recipient_headers(d, values, practice),
             }
-            emails.compose(rendered, values, [d.subscriber.email], practice, headers)
+            parts = rendered.fill(values)
+            emails.compose(rendered.subject, parts, [d.subscriber.email], practice, headers)
 
     return timed(run)
 

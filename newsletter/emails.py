@@ -65,11 +65,12 @@ def practice_fingerprint(practice: Practice) -> tuple:
 
 
 def compose(
-    rendered: Rendered, values: dict, to: list[str], practice: Practice, headers: dict
+    subject: str, parts: tuple[str, str], to: list[str], practice: Practice, headers: dict
 ) -> EmailMultiAlternatives:
-    html, text = rendered.fill(values)
+    """The message object every email becomes: parts are (html, text)."""
+    html, text = parts
     message = EmailMultiAlternatives(
-        subject=rendered.subject,
+        subject=subject,
         body=text,
         from_email=sender(practice),
         to=to,
@@ -86,7 +87,7 @@ def build(name: str, context: dict, to: str, headers: dict | None = None) -> Ema
     context = {**practice_context(practice), **context}
     rendered = rendering.render(name, context)
     extra = {"Message-ID": make_msgid(domain=site_domain()), **(headers or {})}
-    return compose(rendered, _Literal(), [to], practice, extra)
+    return compose(rendered.subject, rendered.fill(_Literal()), [to], practice, extra)
 
 
 class _Literal(dict):
@@ -111,7 +112,7 @@ def confirmation(subscriber: Subscriber, audience_ids: list[int]) -> EmailMultiA
     link = reverse("newsletter:confirm", args=[tokens.confirmation(subscriber.pk, audience_ids)])
     values = {**greeting(subscriber), "confirm_url": absolute(link)}
     headers = {"Message-ID": make_msgid(domain=site_domain())}
-    return compose(rendered, values, [subscriber.email], practice, headers)
+    return compose(rendered.subject, rendered.fill(values), [subscriber.email], practice, headers)
 
 
 def _confirmation_rendering(practice: Practice, audiences: list[Audience]) -> Rendered:
@@ -271,7 +272,8 @@ def message_for(delivery: Delivery) -> EmailMultiAlternatives:
     why = _why([delivery], audiences).get(delivery.subscriber_id)
     values = recipient_values(delivery, why, _fallback_audience(audiences, practice))
     headers = {**list_headers(audiences, practice), **recipient_headers(delivery, values, practice)}
-    message = compose(rendered, values, [delivery.subscriber.email], practice, headers)
+    parts = rendered.fill(values)
+    message = compose(rendered.subject, parts, [delivery.subscriber.email], practice, headers)
     message.metadata = {"delivery_id": str(delivery.pk)}
     return message
 
@@ -280,13 +282,14 @@ def _fallback_audience(audiences: list[Audience], practice: Practice) -> str:
     return audiences[0].name if audiences else practice.name
 
 
+def esp_name(mailer: str = "default") -> str | None:
+    parts = settings.MAILERS[mailer]["BACKEND"].split(".")
+    return parts[2] if parts[:2] == ["anymail", "backends"] else None
+
+
 def merge_field_format(mailer: str = "default") -> str | None:
     """How the configured ESP writes a merge field, or None when it cannot batch."""
-    backend = settings.MAILERS[mailer]["BACKEND"]
-    parts = backend.split(".")
-    if parts[:2] != ["anymail", "backends"]:
-        return None
-    return MERGE_FIELD_FORMATS.get(parts[2])
+    return MERGE_FIELD_FORMATS.get(esp_name(mailer) or "")
 
 
 def batch_message(deliveries: Seq[Delivery], mailer: str = "default") -> EmailMultiAlternatives:
@@ -294,36 +297,32 @@ def batch_message(deliveries: Seq[Delivery], mailer: str = "default") -> EmailMu
     field_format = merge_field_format(mailer)
     if field_format is None:
         raise BatchUnsupported(f"The {mailer!r} mailer cannot merge per-recipient values.")
-    first = deliveries[0]
-    source = source_of(first)
-    if any(source_of(d) != source for d in deliveries):
-        raise ValueError("A batch holds deliveries of one step or broadcast only.")
+    source = _one_source(deliveries)
     practice = Practice.get()
     audiences = source_audiences(source)
     rendered = marketing_rendering(source, practice)
-    why = _why(deliveries, audiences)
-    fallback = _fallback_audience(audiences, practice)
-    html, text = rendered.with_merge_fields(field_format)
-    message = EmailMultiAlternatives(
-        subject=rendered.subject,
-        body=text,
-        from_email=sender(practice),
-        to=[d.subscriber.email for d in deliveries],
-        reply_to=[practice.reply_to or practice.sender_email],
-        headers=list_headers(audiences, practice),
-    )
-    message.attach_alternative(html, "text/html")
-    _merge(message, deliveries, why, fallback, rendered.fields, practice)
-    if field_format == MERGE_FIELD_FORMATS["sendgrid"]:
+    to = [d.subscriber.email for d in deliveries]
+    parts = rendered.with_merge_fields(field_format)
+    message = compose(rendered.subject, parts, to, practice, list_headers(audiences, practice))
+    why, fallback = _why(deliveries, audiences), _fallback_audience(audiences, practice)
+    message.merge_data, message.merge_headers, message.merge_metadata = {}, {}, {}
+    for delivery in deliveries:
+        values = recipient_values(delivery, why.get(delivery.subscriber_id), fallback)
+        _merge_one(message, delivery, values, rendered.fields, practice)
+    if esp_name(mailer) == "sendgrid":
         message.esp_extra = {"merge_field_format": field_format}
     return message
 
 
-def _merge(message, deliveries, why, fallback, fields, practice) -> None:
-    message.merge_data, message.merge_headers, message.merge_metadata = {}, {}, {}
-    for delivery in deliveries:
-        address = delivery.subscriber.email
-        values = recipient_values(delivery, why.get(delivery.subscriber_id), fallback)
-        message.merge_data[address] = {name: values[name] for name in fields}
-        message.merge_headers[address] = recipient_headers(delivery, values, practice)
-        message.merge_metadata[address] = {"delivery_id": str(delivery.pk)}
+def _one_source(deliveries: Seq[Delivery]) -> Step | Broadcast:
+    source = source_of(deliveries[0])
+    if any(source_of(d) != source for d in deliveries):
+        raise ValueError("A batch holds deliveries of one step or broadcast only.")
+    return source
+
+
+def _merge_one(message, delivery: Delivery, values: dict, fields: set, practice) -> None:
+    address = delivery.subscriber.email
+    message.merge_data[address] = {name: values[name] for name in fields}
+    message.merge_headers[address] = recipient_headers(delivery, values, practice)
+    message.merge_metadata[address] = {"delivery_id": str(delivery.pk)}

@@ -1,7 +1,9 @@
 """Email content rendered once per version: Markdown, template, premailer, plain text, cache."""
 
 import hashlib
+import logging
 import re
+import threading
 from dataclasses import dataclass
 from html import escape
 
@@ -14,7 +16,7 @@ from django.template.loader import render_to_string
 from inscriptis import get_text
 
 # Bump whenever a template under templates/emails/ changes: it is part of every cache key.
-TEMPLATE_VERSION = "3"
+TEMPLATE_VERSION = "4"
 # Per-recipient values travel as %%name%% tokens: premailer and lxml leave them intact,
 # even inside href (they would rewrite "{{ name }}" to "{{%20name%20}}").
 PLACEHOLDER = re.compile(r"%%([a-z_]+)%%")
@@ -23,6 +25,8 @@ LOCAL_SIZE = 256
 CACHE_SECONDS = 24 * 3600
 
 _local: dict[str, "Rendered"] = {}
+_lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 def token(name: str) -> str:
@@ -117,14 +121,32 @@ def cached(key: str, build) -> Rendered:
     rendered = _local.get(key)
     if rendered is not None:
         return rendered
-    rendered = cache.get(key)
-    if not isinstance(rendered, Rendered):
+    rendered = _shared_get(key)
+    if rendered is None:
         rendered = build()
-        cache.set(key, rendered, CACHE_SECONDS)
-    if len(_local) >= LOCAL_SIZE:
-        _local.pop(next(iter(_local)))
-    _local[key] = rendered
+        _shared_set(key, rendered)
+    with _lock:
+        if len(_local) >= LOCAL_SIZE:
+            _local.pop(next(iter(_local)))
+        _local[key] = rendered
     return rendered
+
+
+# The shared cache only saves work: when it is unreachable, render here rather than fail.
+def _shared_get(key: str) -> Rendered | None:
+    try:
+        found = cache.get(key)
+    except Exception:
+        logger.warning("Shared cache unreachable; rendering email content locally.", exc_info=True)
+        return None
+    return found if isinstance(found, Rendered) else None
+
+
+def _shared_set(key: str, rendered: Rendered) -> None:
+    try:
+        cache.set(key, rendered, CACHE_SECONDS)
+    except Exception:
+        logger.warning("Shared cache unreachable; rendered email content not shared.")
 
 
 def clear_local_cache() -> None:

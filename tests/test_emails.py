@@ -3,6 +3,7 @@
 import email
 import email.policy
 import re
+import socket
 
 import pytest
 from django.core import mail
@@ -224,3 +225,24 @@ def test_a_transport_that_cannot_merge_is_refused_a_batch(steps):
     assert emails.merge_field_format() is None
     with pytest.raises(emails.BatchUnsupported):
         emails.batch_message(steps[:1])
+
+
+def test_a_subject_is_sent_as_written_never_html_escaped(steps):
+    step = steps[0].step
+    step.subject, step.version = 'Rest & "small steps"', step.version + 1
+    step.save()
+    Practice.objects.update(name="Rivera & Co")
+    assert emails.message_for(steps[0]).subject == 'Rest & "small steps"'
+    confirmation = emails.confirmation(steps[0].subscriber, [])
+    assert confirmation.subject == "Please confirm your subscription to Rivera & Co"
+
+
+def test_an_unreachable_shared_cache_slows_rendering_but_never_stops_it(steps):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
+    rendering.clear_local_cache()
+    backend = "django.core.cache.backends.redis.RedisCache"
+    with override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": dead}}):
+        message = emails.message_for(steps[3])
+    assert message.body.startswith("Hi Ada,") and "integration" in message.body

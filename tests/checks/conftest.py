@@ -4,6 +4,7 @@ import pytest
 
 from newsletter import emails
 from tests import sample_sequence
+from tests.checks import tools
 from tests.chromium import browser
 
 
@@ -12,6 +13,7 @@ def sample_messages(settings, active_subscriber, audience) -> list:
     settings.SITE_URL = "https://news.stillwater.example"
     sequence = sample_sequence.sequence(audience)
     steps = [emails.message_for(d) for d in sample_sequence.deliveries(sequence, active_subscriber)]
+    assert len(tools.sequence_messages(sequence.slug)) == len(steps)
     return [*steps, emails.confirmation(active_subscriber, [audience.pk])]
 
 

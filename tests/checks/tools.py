@@ -42,6 +42,15 @@ def require(path: Path | str) -> str:
     return found
 
 
+def sequence_messages(slug: str) -> list[EmailMultiAlternatives]:
+    """Every live step of a sequence, as a made-up reader would receive it."""
+    from newsletter import previews
+    from newsletter.models import Step
+
+    steps = Step.objects.filter(sequence__slug=slug, removed=False).order_by("position")
+    return [previews.step_message(slug, step.position) for step in steps]
+
+
 def html_of(message: EmailMultiAlternatives) -> str:
     return next(content for content, kind in message.alternatives if kind == "text/html")
 

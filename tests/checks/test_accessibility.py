@@ -52,11 +52,23 @@ def test_every_public_page_passes_axe(chromium, live_server, reader, settings):
     for name, path in public_pages(reader).items():
         page.goto(live_server.url + path)
         failures += [f"{name}: {v}" for v in tools.axe_violations(page)]
-    page.goto(live_server.url + "/subscribe/")
+    failures += pages_after_a_button(page, live_server.url, public_pages(reader))
+    assert failures == []
+
+
+def pages_after_a_button(page, site: str, pages: dict[str, str]) -> list[str]:
+    """The pages a reader reaches by pressing the one button: done, confirmed, erased."""
+    failures = []
+    page.goto(site + "/subscribe/")
     page.fill("input[name=email]", "new-reader@example.com")
     page.check("input[name=consent]")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    assert "check your inbox" in page.content()
-    failures += [f"subscribe-done: {v}" for v in tools.axe_violations(page)]
-    assert failures == []
+    journeys = [("subscribe-done", "/subscribe/", "check your inbox")]
+    journeys += [("confirmed", pages["confirm"], "preferences"), ("erased", pages["delete"], "")]
+    for name, path, expected in journeys:
+        if path != "/subscribe/":
+            page.goto(site + path)
+        page.click("form[method=post] button[type=submit]")
+        page.wait_for_load_state()
+        assert expected in page.content(), name
+        failures += [f"{name}: {v}" for v in tools.axe_violations(page)]
+    return failures

@@ -18,17 +18,13 @@ from .rendering import Rendered, token
 FALLBACK_NAME = "there"
 ROUTE_MARK = "route-token-mark"
 CTA_TEXT = "Book a free consultation"
-# anymail substitutes merge_data into the message body in each ESP's own syntax; ESPs
-# missing here (Postmark, Amazon SES, Resend, SMTP) take one message per delivery.
+# anymail substitutes merge_data into the message body in each ESP's own syntax. Listed
+# only where substitution is verbatim (no HTML escaping of values, which are escaped here);
+# other ESPs (Postmark, Amazon SES, Resend, SMTP, ...) take one message per delivery.
 MERGE_FIELD_FORMATS = {
     "test": "%%{}%%",
     "mailgun": "%recipient.{}%",
     "sendgrid": "-{}-",
-    "brevo": "{{{{ params.{} }}}}",
-    "sendinblue": "{{{{ params.{} }}}}",
-    "mailjet": "[[var:{}]]",
-    "sparkpost": "{{{{{}}}}}",
-    "mandrill": "*|{}|*",
 }
 
 

@@ -91,3 +91,16 @@ def test_merge_fields_are_written_in_the_providers_own_syntax(batch):
     assert "%recipient.unsubscribe_url%" in message.alternatives[0].content
     assert "Hi %recipient.greeting%," in message.body
     assert "%%" not in message.body
+
+
+def test_sendgrid_is_told_how_its_merge_fields_are_written(batch, settings):
+    settings.MAILERS = {"default": {"BACKEND": "anymail.backends.sendgrid.EmailBackend"}}
+    message = emails.batch_message(batch)
+    assert message.esp_extra == {"merge_field_format": "-{}-"}
+    assert 'href="-unsubscribe_url-"' in message.alternatives[0].content
+
+
+def test_a_provider_that_escapes_or_cannot_merge_gets_one_message_per_reader(settings):
+    for esp in ("postmark", "amazon_ses", "resend", "sparkpost", "brevo"):
+        settings.MAILERS = {"default": {"BACKEND": f"anymail.backends.{esp}.EmailBackend"}}
+        assert emails.merge_field_format() is None

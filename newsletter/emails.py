@@ -113,11 +113,12 @@ def confirmation(subscriber: Subscriber, audience_ids: list[int]) -> EmailMultiA
 
 def _confirmation_rendering(practice: Practice, audiences: list[Audience]) -> Rendered:
     names = [audience.name for audience in audiences]
-    key = rendering.cache_key("confirmation", practice_fingerprint(practice), names)
+    days = settings.CONFIRMATION_MAX_AGE_DAYS
+    key = rendering.cache_key("confirmation", practice_fingerprint(practice), names, days)
     context = {
         **practice_context(practice),
         "audiences": names,
-        "valid_days": settings.CONFIRMATION_MAX_AGE_DAYS,
+        "valid_days": days,
         "confirm_url": token("confirm_url"),
         "greeting": token("greeting"),
         "greeting_html": token("greeting_html"),

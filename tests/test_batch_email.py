@@ -13,6 +13,12 @@ ANYMAIL_TEST = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
 
 
 @pytest.fixture(autouse=True)
+def frozen(time_machine):
+    """Signed links carry the second they were made: compare renders made in the same one."""
+    time_machine.move_to("2026-05-04 12:00:00+00:00", tick=False)
+
+
+@pytest.fixture(autouse=True)
 def anymail_test_backend(settings):
     """The test runner swaps every mailer for locmem, which cannot merge; anymail's can."""
     settings.MAILERS = ANYMAIL_TEST

@@ -29,6 +29,12 @@ def links(html: str) -> list[str]:
     return re.findall(r'href="([^"]*)"', html)
 
 
+@pytest.fixture
+def frozen(time_machine):
+    """Signed links carry the second they were made: compare renders made in the same one."""
+    time_machine.move_to("2026-05-04 12:00:00+00:00", tick=False)
+
+
 def test_a_step_email_has_text_and_html_parts_and_every_list_header(steps, settings):
     settings.SITE_URL = "https://news.stillwater.example"
     message = emails.message_for(steps[0])
@@ -45,7 +51,7 @@ def test_a_step_email_has_text_and_html_parts_and_every_list_header(steps, setti
     assert message.metadata == {"delivery_id": str(steps[0].pk)}
 
 
-def test_the_footer_says_why_the_reader_gets_it_and_how_to_leave(steps, audience):
+def test_the_footer_says_why_the_reader_gets_it_and_how_to_leave(steps, audience, frozen):
     membership = Membership.objects.get(subscriber=steps[0].subscriber, audience=audience)
     Membership.objects.filter(pk=membership.pk).update(joined_at="2026-03-04T12:00:00Z")
     message = emails.message_for(steps[0])

@@ -36,6 +36,12 @@ def sequence(audience):
     return sample_sequence.sequence(audience)
 
 
+@pytest.fixture
+def frozen(time_machine):
+    """Signed links carry the second they were made: compare renders made in the same one."""
+    time_machine.move_to("2026-05-04 12:00:00+00:00", tick=False)
+
+
 def test_a_step_renders_for_a_made_up_reader_when_no_address_is_given(sequence):
     raw, parsed = render("--sequence", sequence.slug, "--step", "2")
     assert b"\r\nSubject: When understanding is not enough\r\n" in raw
@@ -47,7 +53,9 @@ def test_a_step_renders_for_a_made_up_reader_when_no_address_is_given(sequence):
     assert text.startswith("Content note:") and "Hi Alex," in text and "Hi Alex," in html
 
 
-def test_a_step_renders_byte_for_byte_as_sent_to_a_real_subscriber(sequence, active_subscriber):
+def test_a_step_renders_byte_for_byte_as_sent_to_a_real_subscriber(
+    sequence, active_subscriber, frozen
+):
     delivery = sample_sequence.deliveries(sequence, active_subscriber)[0]
     raw, parsed = render(
         "--sequence", sequence.slug, "--step", "1", "--email", "ACTIVE@example.com"

@@ -87,7 +87,8 @@ def personalise_only(deliveries, practice) -> float:
 
     def run():
         for d in deliveries:
-            values = emails.recipient_values(d, why.get(d.subscriber_id), audiences[0].name)
+            zone = practice.default_time_zone
+            values = emails.recipient_values(d, why.get(d.subscriber_id), audiences[0].name, zone)
             headers = {
                 **emails.list_headers(audiences, practice),
                 **emails.recipient_headers(d, values, practice),

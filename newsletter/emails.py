@@ -1,6 +1,7 @@
 """Every outgoing email is built here: one funnel for confirmation, steps and broadcasts."""
 
 import functools
+import zoneinfo
 from collections.abc import Sequence as Seq
 from email.utils import formataddr, make_msgid
 from urllib.parse import quote
@@ -10,7 +11,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 
-from . import headers, rendering, tokens
+from . import rendering, tokens
+from .headers import register as register_header_folding
 from .models import Audience, Broadcast, Delivery, Membership, Practice, Step, Subscriber
 from .palette import palette
 from .rendering import Rendered, token
@@ -28,7 +30,7 @@ MERGE_FIELD_FORMATS = {
 }
 
 
-headers.register()
+register_header_folding()
 
 
 class BatchUnsupported(Exception):
@@ -115,15 +117,17 @@ def _confirmation_rendering(practice: Practice, audiences: list[Audience]) -> Re
     names = [audience.name for audience in audiences]
     days = settings.CONFIRMATION_MAX_AGE_DAYS
     key = rendering.cache_key("confirmation", practice_fingerprint(practice), names, days)
+    return rendering.cached(key, lambda: _render_confirmation(practice, names, days))
+
+
+def _render_confirmation(practice: Practice, names: list[str], days: int) -> Rendered:
     context = {
         **practice_context(practice),
         "audiences": names,
         "valid_days": days,
-        "confirm_url": token("confirm_url"),
-        "greeting": token("greeting"),
-        "greeting_html": token("greeting_html"),
+        **{name: token(name) for name in ("confirm_url", "greeting", "greeting_html")},
     }
-    return rendering.cached(key, lambda: rendering.render("confirmation", context))
+    return rendering.render("confirmation", context)
 
 
 # Marketing emails (sequence steps and broadcasts) -------------------------------------
@@ -145,26 +149,29 @@ def marketing_rendering(source: Step | Broadcast, practice: Practice) -> Rendere
     )
 
 
+# What differs between readers; the *_html forms are escaped for the HTML part.
+READER_FIELDS = (
+    "greeting",
+    "greeting_html",
+    "audience",
+    "audience_html",
+    "subscribed_on",
+    "cta_url",
+    "view_online_url",
+    "preferences_url",
+    "unsubscribe_url",
+)
+
+
 def _marketing_context(source: Step | Broadcast, practice: Practice) -> dict:
     body = rendering.body_html(source.body)
-    names = (
-        "greeting",
-        "audience",
-        "subscribed_on",
-        "cta_url",
-        "view_online_url",
-        "preferences_url",
-        "unsubscribe_url",
-    )
     return {
         **practice_context(practice),
         "source": source,
         "body_html": body,
         "body_text": rendering.plain_text(body),
         "cta_text": source.cta_text or CTA_TEXT,
-        **{name: token(name) for name in names},
-        "greeting_html": token("greeting_html"),
-        "audience_html": token("audience_html"),
+        **{name: token(name) for name in READER_FIELDS},
     }
 
 
@@ -214,7 +221,9 @@ def _why(deliveries: Seq[Delivery], audiences: list[Audience]) -> dict[int, tupl
     return joined
 
 
-def recipient_values(delivery: Delivery, why: tuple[str, object] | None, fallback: str) -> dict:
+def recipient_values(
+    delivery: Delivery, why: tuple[str, object] | None, fallback: str, zone: str = "UTC"
+) -> dict:
     """Everything that differs between two readers of the same email."""
     subscriber = delivery.subscriber
     audience, since = why or (fallback, subscriber.confirmed_at or subscriber.created_at)
@@ -222,11 +231,20 @@ def recipient_values(delivery: Delivery, why: tuple[str, object] | None, fallbac
         **greeting(subscriber),
         "audience": audience,
         "audience_html": escape(audience),
-        "subscribed_on": f"{since:%B} {since.day}, {since.year}"
-        if since
-        else "the day you confirmed",
+        "subscribed_on": local_date(since, subscriber.time_zone or zone),
         **_links(delivery),
     }
+
+
+def local_date(moment, zone: str) -> str:
+    """'March 4, 2026' as the reader's calendar showed it."""
+    if moment is None:
+        return "the day you confirmed"
+    try:
+        moment = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        pass
+    return f"{moment:%B} {moment.day}, {moment.year}"
 
 
 def list_headers(audiences: list[Audience], practice: Practice) -> dict[str, str]:
@@ -267,7 +285,8 @@ def message_for(delivery: Delivery) -> EmailMultiAlternatives:
     audiences = source_audiences(source)
     rendered = marketing_rendering(source, practice)
     why = _why([delivery], audiences).get(delivery.subscriber_id)
-    values = recipient_values(delivery, why, _fallback_audience(audiences, practice))
+    fallback = _fallback_audience(audiences, practice)
+    values = recipient_values(delivery, why, fallback, practice.default_time_zone)
     headers = {**list_headers(audiences, practice), **recipient_headers(delivery, values, practice)}
     parts = rendered.fill(values)
     message = compose(rendered.subject, parts, [delivery.subscriber.email], practice, headers)
@@ -304,7 +323,8 @@ def batch_message(deliveries: Seq[Delivery], mailer: str = "default") -> EmailMu
     why, fallback = _why(deliveries, audiences), _fallback_audience(audiences, practice)
     message.merge_data, message.merge_headers, message.merge_metadata = {}, {}, {}
     for delivery in deliveries:
-        values = recipient_values(delivery, why.get(delivery.subscriber_id), fallback)
+        why_this = why.get(delivery.subscriber_id)
+        values = recipient_values(delivery, why_this, fallback, practice.default_time_zone)
         _merge_one(message, delivery, values, rendered.fields, practice)
     if esp_name(mailer) == "sendgrid":
         message.esp_extra = {"merge_field_format": field_format}

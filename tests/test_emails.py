@@ -252,3 +252,12 @@ def test_an_unreachable_shared_cache_slows_rendering_but_never_stops_it(steps):
     with override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": dead}}):
         message = emails.message_for(steps[3])
     assert message.body.startswith("Hi Ada,") and "integration" in message.body
+
+
+def test_the_subscription_date_is_the_one_the_readers_calendar_showed(steps, audience):
+    subscriber = steps[0].subscriber
+    Membership.objects.filter(subscriber=subscriber).update(joined_at="2026-03-05T03:00:00Z")
+    assert "on March 4, 2026" in emails.message_for(steps[0]).body  # practice: New York
+    subscriber.time_zone = "Asia/Tokyo"
+    subscriber.save()
+    assert "on March 5, 2026" in emails.message_for(steps[0]).body

@@ -29,9 +29,16 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-# System tools the test suite drives: Debian's Chromium for browser tests.
+# System tools the test suite drives: Debian's Chromium for browser tests, SpamAssassin and
+# the npm checkers (axe-core, doiuse-email) in tests/checks/. Installs only what is missing.
+DEBIAN_TOOLS := chromium spamassassin
+CHECKS := tests/checks
+
 tools:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@missing=""; for tool in $(DEBIAN_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@[ $(CHECKS)/node_modules/.package-lock.json -nt $(CHECKS)/package-lock.json ] || npm ci --prefix $(CHECKS) --no-audit --no-fund --loglevel=error >/dev/null
 
 clean:
 	rm -rf $(VENV) var

@@ -1,14 +1,40 @@
-"""Every outgoing email is built here."""
+"""Every outgoing email is built here: one funnel for confirmation, steps and broadcasts."""
 
-import markdown
-import nh3
+import functools
+import zoneinfo
+from collections.abc import Sequence as Seq
+from email.utils import formataddr, make_msgid
+from urllib.parse import quote
+
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, make_msgid
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.core.mail import EmailMultiAlternatives
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import escape
 
-from . import tokens
-from .models import Audience, Delivery, Practice, Subscriber
+from . import rendering, tokens
+from .headers import register as register_header_folding
+from .models import Audience, Broadcast, Delivery, Membership, Practice, Step, Subscriber
+from .palette import palette
+from .rendering import Rendered, token
+
+FALLBACK_NAME = "there"
+ROUTE_MARK = "route-token-mark"
+CTA_TEXT = "Book a free consultation"
+# anymail substitutes merge_data into the message body in each ESP's own syntax. Listed
+# only where substitution is verbatim (no HTML escaping of values, which are escaped here);
+# other ESPs (Postmark, Amazon SES, Resend, SMTP, ...) take one message per delivery.
+MERGE_FIELD_FORMATS = {
+    "test": "%%{}%%",
+    "mailgun": "%recipient.{}%",
+    "sendgrid": "-{}-",
+}
+
+
+register_header_folding()
+
+
+class BatchUnsupported(Exception):
+    """The configured transport cannot substitute per-recipient values in one batch call."""
 
 
 def absolute(path: str) -> str:
@@ -20,108 +46,300 @@ def site_domain() -> str:
 
 
 def sender(practice: Practice) -> str:
-    from email.utils import formataddr
-
-    return formataddr((practice.sender_name, practice.sender_email))
+    return formataddr((practice.sender_name or practice.name, practice.sender_email))
 
 
-def build(name: str, context: dict, to: str, headers: dict | None = None) -> EmailMultiAlternatives:
-    """One email from the templates emails/<name>.subject.txt, .txt and .html."""
-    practice = context.setdefault("practice", Practice.get())
-    subject = " ".join(render_to_string(f"emails/{name}.subject.txt", context).split())
-    text = render_to_string(f"emails/{name}.txt", context)
-    html = render_to_string(f"emails/{name}.html", context)
+def practice_context(practice: Practice) -> dict:
+    return {
+        "practice": practice,
+        "colours": palette(practice.brand_colour),
+        "signature_html": rendering.body_html(practice.signature),
+        "signature_text": rendering.plain_text(rendering.body_html(practice.signature)),
+    }
+
+
+def practice_fingerprint(practice: Practice) -> tuple:
+    return tuple(getattr(practice, field.attname) for field in practice._meta.concrete_fields)
+
+
+def compose(
+    subject: str, parts: tuple[str, str], to: list[str], practice: Practice, headers: dict
+) -> EmailMultiAlternatives:
+    """The message object every email becomes: parts are (html, text)."""
+    html, text = parts
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=sender(practice),
-        to=[to],
-        reply_to=[practice.reply_to] if practice.reply_to else None,
-        headers={"Message-ID": make_msgid(domain=site_domain()), **(headers or {})},
+        to=to,
+        reply_to=[practice.reply_to or practice.sender_email],
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     return message
 
 
+def build(name: str, context: dict, to: str, headers: dict | None = None) -> EmailMultiAlternatives:
+    """One email from the templates emails/<name>.subject.txt, .txt and .html (uncached)."""
+    practice = context.setdefault("practice", Practice.get())
+    context = {**practice_context(practice), **context}
+    rendered = rendering.render(name, context)
+    extra = {"Message-ID": make_msgid(domain=site_domain()), **(headers or {})}
+    return compose(rendered.subject, rendered.fill(_Literal()), [to], practice, extra)
+
+
+class _Literal(dict):
+    """Values for an email rendered with real data: any %%token%% stays as written."""
+
+    def __missing__(self, name: str) -> str:
+        return token(name)
+
+
+def greeting(subscriber: Subscriber) -> dict[str, str]:
+    name = " ".join(subscriber.first_name.split()) or FALLBACK_NAME
+    return {"greeting": name, "greeting_html": escape(name)}
+
+
+# The confirmation email ---------------------------------------------------------------
+
+
 def confirmation(subscriber: Subscriber, audience_ids: list[int]) -> EmailMultiAlternatives:
-    token = tokens.confirmation(subscriber.pk, audience_ids)
+    practice = Practice.get()
+    audiences = list(Audience.objects.filter(pk__in=audience_ids).order_by("name"))
+    rendered = _confirmation_rendering(practice, audiences)
+    link = reverse("newsletter:confirm", args=[tokens.confirmation(subscriber.pk, audience_ids)])
+    values = {**greeting(subscriber), "confirm_url": absolute(link)}
+    headers = {"Message-ID": make_msgid(domain=site_domain())}
+    return compose(rendered.subject, rendered.fill(values), [subscriber.email], practice, headers)
+
+
+def _confirmation_rendering(practice: Practice, audiences: list[Audience]) -> Rendered:
+    names = [audience.name for audience in audiences]
+    days = settings.CONFIRMATION_MAX_AGE_DAYS
+    key = rendering.cache_key("confirmation", practice_fingerprint(practice), names, days)
+    return rendering.cached(key, lambda: _render_confirmation(practice, names, days))
+
+
+def _render_confirmation(practice: Practice, names: list[str], days: int) -> Rendered:
     context = {
-        "subscriber": subscriber,
-        "greeting_name": subscriber.first_name or "there",
-        "audiences": Audience.objects.filter(pk__in=audience_ids),
-        "confirm_url": absolute(reverse("newsletter:confirm", args=[token])),
-        "valid_days": settings.CONFIRMATION_MAX_AGE_DAYS,
+        **practice_context(practice),
+        "audiences": names,
+        "valid_days": days,
+        **{name: token(name) for name in ("confirm_url", "greeting", "greeting_html")},
     }
-    return build("confirmation", context, to=subscriber.email)
+    return rendering.render("confirmation", context)
 
 
-def _links(delivery: Delivery) -> dict:
+# Marketing emails (sequence steps and broadcasts) -------------------------------------
+
+
+def source_of(delivery: Delivery) -> Step | Broadcast:
+    return delivery.step if delivery.step_id else delivery.broadcast
+
+
+def marketing_rendering(source: Step | Broadcast, practice: Practice) -> Rendered:
+    """The shared rendering of a step or broadcast, done once per content version."""
+    content = (source.subject, source.preview, source.content_note, source.body, source.cta_text)
+    kind = type(source).__name__
+    key = rendering.cache_key(
+        kind, source.pk, source.version, content, practice_fingerprint(practice)
+    )
+    return rendering.cached(
+        key, lambda: rendering.render("marketing", _marketing_context(source, practice))
+    )
+
+
+# What differs between readers; the *_html forms are escaped for the HTML part.
+READER_FIELDS = (
+    "greeting",
+    "greeting_html",
+    "audience",
+    "audience_html",
+    "subscribed_on",
+    "cta_url",
+    "view_online_url",
+    "preferences_url",
+    "unsubscribe_url",
+)
+
+
+def _marketing_context(source: Step | Broadcast, practice: Practice) -> dict:
+    body = rendering.body_html(source.body)
+    return {
+        **practice_context(practice),
+        "source": source,
+        "body_html": body,
+        "body_text": rendering.plain_text(body),
+        "cta_text": source.cta_text or CTA_TEXT,
+        **{name: token(name) for name in READER_FIELDS},
+    }
+
+
+def _links(delivery: Delivery) -> dict[str, str]:
     subscriber_id = delivery.subscriber_id
     return {
-        "unsubscribe_url": absolute(
-            reverse(
-                "newsletter:unsubscribe",
-                args=[tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber_id)],
-            )
+        "unsubscribe_url": link(
+            "newsletter:unsubscribe", tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber_id)
         ),
-        "preferences_url": absolute(
-            reverse(
-                "newsletter:preferences",
-                args=[tokens.subscriber_link(tokens.PREFERENCES, subscriber_id)],
-            )
+        "preferences_url": link(
+            "newsletter:preferences", tokens.subscriber_link(tokens.PREFERENCES, subscriber_id)
         ),
-        "cta_url": absolute(
-            reverse("newsletter:click", args=[tokens.make(tokens.CLICK, delivery.pk)])
-        ),
-        "view_online_url": absolute(
-            reverse("newsletter:view_online", args=[tokens.make(tokens.VIEW_ONLINE, delivery.pk)])
+        "cta_url": link("newsletter:click", tokens.make(tokens.CLICK, delivery.pk)),
+        "view_online_url": link(
+            "newsletter:view_online", tokens.make(tokens.VIEW_ONLINE, delivery.pk)
         ),
     }
 
 
-def body_html(markdown_text: str) -> str:
-    """Markdown to sanitised HTML: no scripts, no event handlers, no remote images."""
-    html = markdown.markdown(markdown_text, extensions=["extra", "sane_lists"])
-    tags = nh3.ALLOWED_TAGS - {"img"}
-    return nh3.clean(html, tags=tags, url_schemes={"http", "https", "mailto"})
+def link(name: str, token_value: str) -> str:
+    """The absolute URL of a one-token route; the route is reversed once, not per reader."""
+    before, after = _route(name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    return f"{settings.SITE_URL}{before}{token_value}{after}"
 
 
-def content_context(delivery: Delivery) -> dict:
-    source = delivery.step or delivery.broadcast
-    practice = Practice.get()
+@functools.lru_cache(maxsize=64)
+def _route(name: str, root_urlconf: str, urlconf, prefix: str) -> tuple[str, str]:
+    before, _, after = reverse(name, args=[ROUTE_MARK]).partition(ROUTE_MARK)
+    return before, after
+
+
+def source_audiences(source: Step | Broadcast) -> list[Audience]:
+    if isinstance(source, Step):
+        return [source.sequence.audience]
+    return list(source.audiences.all())
+
+
+def _why(deliveries: Seq[Delivery], audiences: list[Audience]) -> dict[int, tuple[str, object]]:
+    """For each subscriber: the audience they get this through and when they joined it."""
+    joined = {}
+    memberships = Membership.objects.filter(
+        subscriber_id__in=[d.subscriber_id for d in deliveries], audience__in=audiences
+    ).order_by("-joined_at")
+    names = {audience.pk: audience.name for audience in audiences}
+    for membership in memberships:
+        joined[membership.subscriber_id] = (names[membership.audience_id], membership.joined_at)
+    return joined
+
+
+def recipient_values(
+    delivery: Delivery, why: tuple[str, object] | None, fallback: str, zone: str = "UTC"
+) -> dict:
+    """Everything that differs between two readers of the same email."""
     subscriber = delivery.subscriber
+    audience, since = why or (fallback, subscriber.confirmed_at or subscriber.created_at)
     return {
-        "practice": practice,
-        "source": source,
-        "subscriber": subscriber,
-        "greeting_name": subscriber.first_name or "there",
-        "body_html": body_html(source.body),
-        "cta_text": source.cta_text or "Book a free consultation",
-        "audience": _audience_of(delivery),
+        **greeting(subscriber),
+        "audience": audience,
+        "audience_html": escape(audience),
+        "subscribed_on": local_date(since, subscriber.time_zone or zone),
         **_links(delivery),
     }
 
 
-def _audience_of(delivery: Delivery):
-    if delivery.step_id:
-        return delivery.step.sequence.audience
-    return delivery.broadcast.audiences.first()
+def local_date(moment, zone: str) -> str:
+    """'March 4, 2026' as the reader's calendar showed it."""
+    if moment is None:
+        return "the day you confirmed"
+    try:
+        moment = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        pass
+    return f"{moment:%B} {moment.day}, {moment.year}"
 
 
-def list_id(context: dict) -> str:
-    audience = context["audience"]
-    slug = audience.slug if audience else "newsletter"
-    return f"<{slug}.{site_domain()}>"
+def list_headers(audiences: list[Audience], practice: Practice) -> dict[str, str]:
+    # A neutral list id: mail clients show it, and a topic name could out the reader.
+    list_key = f"{audiences[0].pk}" if audiences else "all"
+    phrase = practice.name.replace('"', "'").replace("\\", "")
+    return {
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f'"{phrase}" <list-{list_key}.{site_domain()}>',
+    }
+
+
+def recipient_headers(delivery: Delivery, values: dict, practice: Practice) -> dict[str, str]:
+    mailbox = (
+        getattr(settings, "UNSUBSCRIBE_MAILTO", "") or practice.reply_to or practice.sender_email
+    )
+    code = quote(values["unsubscribe_url"].rstrip("/").rsplit("/", 1)[-1])
+    mailto = f"mailto:{mailbox}?subject=unsubscribe%20{code}"
+    return {
+        "List-Unsubscribe": f"<{values['unsubscribe_url']}>, <{mailto}>",
+        "Message-ID": message_id(delivery),
+    }
+
+
+def message_id(delivery: Delivery) -> str:
+    """Stable per ledger row, so a resent copy can be recognised as the same email."""
+    if delivery.message_id:
+        return delivery.message_id
+    if not delivery.pk:
+        return make_msgid(domain=site_domain())
+    return f"<delivery.{delivery.pk}.{int(delivery.created_at.timestamp())}@{site_domain()}>"
 
 
 def message_for(delivery: Delivery) -> EmailMultiAlternatives:
     """The complete email for one ledger row: body, footer, links and list headers."""
-    context = content_context(delivery)
-    headers = {
-        "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": list_id(context),
-    }
-    message = build("marketing", context, to=delivery.subscriber.email, headers=headers)
+    practice = Practice.get()
+    source = source_of(delivery)
+    audiences = source_audiences(source)
+    rendered = marketing_rendering(source, practice)
+    why = _why([delivery], audiences).get(delivery.subscriber_id)
+    fallback = _fallback_audience(audiences, practice)
+    values = recipient_values(delivery, why, fallback, practice.default_time_zone)
+    headers = {**list_headers(audiences, practice), **recipient_headers(delivery, values, practice)}
+    parts = rendered.fill(values)
+    message = compose(rendered.subject, parts, [delivery.subscriber.email], practice, headers)
     message.metadata = {"delivery_id": str(delivery.pk)}
     return message
+
+
+def _fallback_audience(audiences: list[Audience], practice: Practice) -> str:
+    return audiences[0].name if audiences else practice.name
+
+
+def esp_name(mailer: str = "default") -> str | None:
+    parts = settings.MAILERS[mailer]["BACKEND"].split(".")
+    return parts[2] if parts[:2] == ["anymail", "backends"] else None
+
+
+def merge_field_format(mailer: str = "default") -> str | None:
+    """How the configured ESP writes a merge field, or None when it cannot batch."""
+    return MERGE_FIELD_FORMATS.get(esp_name(mailer) or "")
+
+
+def batch_message(deliveries: Seq[Delivery], mailer: str = "default") -> EmailMultiAlternatives:
+    """One message for many deliveries of the same step or broadcast (an anymail batch send)."""
+    field_format = merge_field_format(mailer)
+    if field_format is None:
+        raise BatchUnsupported(f"The {mailer!r} mailer cannot merge per-recipient values.")
+    source = _one_source(deliveries)
+    practice = Practice.get()
+    audiences = source_audiences(source)
+    rendered = marketing_rendering(source, practice)
+    to = [d.subscriber.email for d in deliveries]
+    parts = rendered.with_merge_fields(field_format)
+    message = compose(rendered.subject, parts, to, practice, list_headers(audiences, practice))
+    why, fallback = _why(deliveries, audiences), _fallback_audience(audiences, practice)
+    message.merge_data, message.merge_headers, message.merge_metadata = {}, {}, {}
+    for delivery in deliveries:
+        why_this = why.get(delivery.subscriber_id)
+        values = recipient_values(delivery, why_this, fallback, practice.default_time_zone)
+        _merge_one(message, delivery, values, rendered.fields, practice)
+    if esp_name(mailer) == "sendgrid":
+        message.esp_extra = {"merge_field_format": field_format}
+    return message
+
+
+def _one_source(deliveries: Seq[Delivery]) -> Step | Broadcast:
+    source = source_of(deliveries[0])
+    if any(source_of(d) != source for d in deliveries):
+        raise ValueError("A batch holds deliveries of one step or broadcast only.")
+    return source
+
+
+def _merge_one(message, delivery: Delivery, values: dict, fields: set, practice) -> None:
+    address = delivery.subscriber.email
+    message.merge_data[address] = {name: values[name] for name in fields}
+    message.merge_headers[address] = recipient_headers(delivery, values, practice)
+    message.merge_metadata[address] = {"delivery_id": str(delivery.pk)}

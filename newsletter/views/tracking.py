@@ -3,27 +3,29 @@
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.views.decorators.http import require_GET
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_safe
 
 from .. import emails, tokens
-from ..models import Click, Delivery, Practice
+from ..models import Click, Delivery, Practice, Subscriber
 from .links import invalid_link
+
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
 
 
 def with_utm(url: str, campaign: str, content: str) -> str:
+    """The URL with our campaign tags added; its own query parameters are kept."""
     parts = urlsplit(url)
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.startswith("utm_")
-    ]
-    query += [
-        ("utm_source", "newsletter"),
-        ("utm_medium", "email"),
-        ("utm_campaign", campaign),
-        ("utm_content", content),
-    ]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in UTM_KEYS]
+    query += zip(UTM_KEYS, ("newsletter", "email", campaign, content), strict=True)
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def campaign_of(delivery: Delivery) -> tuple[str, str]:
+    if delivery.step_id:
+        return delivery.step.sequence.slug, str(delivery.step.position)
+    return delivery.broadcast.slug, "broadcast"
 
 
 def _delivery(purpose: str, token: str) -> Delivery | None:
@@ -31,36 +33,45 @@ def _delivery(purpose: str, token: str) -> Delivery | None:
     if not isinstance(delivery_id, int):
         raise tokens.InvalidToken("malformed payload")
     return (
-        Delivery.objects.select_related("step__sequence", "broadcast", "subscriber")
+        Delivery.objects.select_related("step__sequence__audience", "broadcast", "subscriber")
         .filter(pk=delivery_id)
         .first()
     )
 
 
-@require_GET
+def _private(response: HttpResponse) -> HttpResponse:
+    """Personal links: never cached, indexed or passed on as a referrer."""
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_safe
 def click(request: HttpRequest, token: str):
     try:
         delivery = _delivery(tokens.CLICK, token)
     except tokens.InvalidToken:
         return invalid_link(request)
     practice = Practice.get()
-    if delivery is None:
-        return HttpResponseRedirect(practice.consultation_url)
-    Click.objects.create(delivery=delivery)
-    source = delivery.step or delivery.broadcast
-    target = source.cta_url or practice.consultation_url
-    campaign = delivery.step.sequence.slug if delivery.step_id else delivery.broadcast.slug
-    content = str(delivery.step.position) if delivery.step_id else "broadcast"
-    return HttpResponseRedirect(with_utm(target, campaign, content))
+    if delivery is None:  # the subscriber erased their data; the link still helps
+        return _private(HttpResponseRedirect(practice.consultation_url))
+    if request.method == "GET":  # link checkers send HEAD: not a reader's click
+        Click.objects.create(delivery=delivery)
+    target = emails.source_of(delivery).cta_url or practice.consultation_url
+    return _private(HttpResponseRedirect(with_utm(target, *campaign_of(delivery))))
 
 
-@require_GET
+@require_safe
 def view_online(request: HttpRequest, token: str):
     try:
         delivery = _delivery(tokens.VIEW_ONLINE, token)
     except tokens.InvalidToken:
         return invalid_link(request)
-    if delivery is None:
-        return invalid_link(request)
-    message = emails.message_for(delivery)
-    return HttpResponse(message.alternatives[0].content)
+    if delivery is None or delivery.subscriber.status == Subscriber.Status.ERASED:
+        return _private(render(request, "newsletter/gone.html", status=410))
+    html = emails.message_for(delivery).alternatives[0].content
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    # The email's own HTML, shown as it is: nothing in it may run or load from elsewhere.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return _private(response)

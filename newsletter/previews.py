@@ -1,0 +1,73 @@
+"""Exactly what a reader would be sent, for previews and `render_email`; nothing is saved."""
+
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
+
+from . import emails, subscriptions
+from .models import Audience, Broadcast, Delivery, Sequence, Step, Subscriber
+
+SAMPLE_ADDRESS = "reader@example.com"
+SAMPLE_NAME = "Alex"
+
+
+class NotFound(LookupError):
+    """The sequence, step, broadcast or subscriber asked for does not exist."""
+
+
+def sample_subscriber() -> Subscriber:
+    """A made-up reader; id 0 matches no row, so its links lead to polite pages."""
+    now = timezone.now()
+    return Subscriber(
+        pk=0,
+        email=SAMPLE_ADDRESS,
+        first_name=SAMPLE_NAME,
+        status=Subscriber.Status.ACTIVE,
+        created_at=now,
+        confirmed_at=now,
+    )
+
+
+def reader(address: str | None) -> Subscriber:
+    if not address:
+        return sample_subscriber()
+    subscriber = subscriptions.find(address)
+    if subscriber is None:
+        raise NotFound(f"No subscriber with the address {address!r}.")
+    return subscriber
+
+
+def delivery_for(source: Step | Broadcast, subscriber: Subscriber) -> Delivery:
+    """The reader's ledger row for this email if it exists, else an unsaved one (id 0)."""
+    field = "step" if isinstance(source, Step) else "broadcast"
+    if subscriber.pk:
+        existing = Delivery.objects.filter(subscriber=subscriber, **{field: source}).first()
+        if existing is not None:
+            return existing
+    return Delivery(pk=0, subscriber=subscriber, created_at=timezone.now(), **{field: source})
+
+
+def find_step(slug: str, position: int) -> Step:
+    sequence = Sequence.objects.filter(slug=slug).first()
+    if sequence is None:
+        raise NotFound(f"No sequence with the slug {slug!r}.")
+    step = sequence.steps.filter(position=position, removed=False).first()
+    if step is None:
+        raise NotFound(f"The sequence {slug!r} has no step at position {position}.")
+    return step
+
+
+def step_message(slug: str, position: int, address: str | None = None) -> EmailMultiAlternatives:
+    return emails.message_for(delivery_for(find_step(slug, position), reader(address)))
+
+
+def broadcast_message(slug: str, address: str | None = None) -> EmailMultiAlternatives:
+    broadcast = Broadcast.objects.filter(slug=slug).first()
+    if broadcast is None:
+        raise NotFound(f"No broadcast with the slug {slug!r}.")
+    return emails.message_for(delivery_for(broadcast, reader(address)))
+
+
+def confirmation_message(address: str | None = None) -> EmailMultiAlternatives:
+    subscriber = reader(address)
+    audiences = list(subscriber.audiences.values_list("pk", flat=True)) if subscriber.pk else []
+    return emails.confirmation(subscriber, audiences or [Audience.default().pk])

@@ -1,8 +1,9 @@
-"""The emails every check looks at: each step of a realistic sequence and the confirmation."""
+"""The emails every check looks at: each step of the shipped sequence, a sample sequence and the
+confirmation."""
 
 import pytest
 
-from newsletter import emails
+from newsletter import default_sequences, emails
 from tests import sample_sequence
 from tests.checks import tools
 from tests.chromium import browser
@@ -14,7 +15,10 @@ def sample_messages(settings, active_subscriber, audience) -> list:
     sequence = sample_sequence.sequence(audience)
     steps = [emails.message_for(d) for d in sample_sequence.deliveries(sequence, active_subscriber)]
     assert len(tools.sequence_messages(sequence.slug)) == len(steps)
-    return [*steps, emails.confirmation(active_subscriber, [audience.pk])]
+    default_sequences.load_default_sequences()
+    shipped = tools.sequence_messages("ketamine-therapy-for-depression")
+    assert len(shipped) >= 5
+    return [*shipped, *steps, emails.confirmation(active_subscriber, [audience.pk])]
 
 
 @pytest.fixture(scope="module")

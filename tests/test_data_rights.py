@@ -7,7 +7,7 @@ from django.core.management import ManagementUtility
 from django.db import connections
 from django.test import Client
 
-from newsletter import addresses, subscriptions, tokens
+from newsletter import addresses, data_rights, subscriptions, tokens
 from newsletter.models import (
     ConsentEvent,
     Delivery,
@@ -83,7 +83,7 @@ def test_erasure_keeps_an_anonymised_consent_trail(active_subscriber):
             source_url="https://blog.example/x", ip="198.51.100.1", user_agent="UA"
         ),
     )
-    subscriptions.erase(active_subscriber)
+    data_rights.erase(active_subscriber)
     events = ConsentEvent.objects.all()
     assert [e.kind for e in events] == ["requested", "confirmed", "preferences", "erased"]
     assert all(e.ip_address is None and not e.user_agent and not e.source_url for e in events)
@@ -91,14 +91,14 @@ def test_erasure_keeps_an_anonymised_consent_trail(active_subscriber):
 
 
 def test_an_erased_address_is_never_mailed_again(active_subscriber, subscribe, outbox):
-    subscriptions.erase(active_subscriber)
+    data_rights.erase(active_subscriber)
     outbox.clear()
     assert subscribe("ACTIVE@example.com") is None
     assert outbox == [] and Subscriber.objects.count() == 1
 
 
 def test_the_unsubscribe_link_still_answers_after_erasure(http, active_subscriber):
-    subscriptions.erase(active_subscriber)
+    data_rights.erase(active_subscriber)
     path = f"/unsubscribe/{tokens.subscriber_link(tokens.UNSUBSCRIBE, active_subscriber.pk)}/"
     assert http.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert http.post(path, {"action": "unsubscribe"}).status_code == 200
@@ -121,7 +121,7 @@ def manage(monkeypatch):
 def test_export_subscriber_prints_the_same_document(active_subscriber, delivery, capsys, manage):
     manage("export_subscriber", "ACTIVE@EXAMPLE.COM")
     printed = json.loads(capsys.readouterr().out)
-    assert printed == json.loads(json.dumps(subscriptions.export(active_subscriber)))
+    assert printed == json.loads(json.dumps(data_rights.export(active_subscriber)))
 
 
 def test_export_subscriber_of_an_unknown_address_fails_with_one_line(practice, capsys, manage):

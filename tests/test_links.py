@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT, encode_multipart
 
-from newsletter import subscriptions, tokens
+from newsletter import data_rights, tokens
 from newsletter.models import ConsentEvent, Subscriber
 from tests.helpers import link_in
 
@@ -115,7 +115,7 @@ def test_one_click_multipart(http, active_subscriber):
 def test_one_click_twice_and_after_erasure_still_answers_200(http, active_subscriber):
     path = unsubscribe_path(active_subscriber)
     assert http.post(path, ONE_CLICK).status_code == 200
-    subscriptions.erase(active_subscriber)
+    data_rights.erase(active_subscriber)
     assert http.post(path, ONE_CLICK).status_code == 200
     page = http.get(path)
     assert page.status_code == 200 and "not on our list" in page.content.decode()

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from newsletter import tokens
+from newsletter import data_rights, tokens
 from newsletter.models import Audience, Subscriber
 
 
@@ -81,8 +81,7 @@ def test_a_link_scanner_opening_the_page_changes_nothing(http, page, active_subs
 
 
 def test_the_page_after_erasure_is_polite(http, page, active_subscriber):
-    from newsletter import subscriptions
 
-    subscriptions.erase(active_subscriber)
+    data_rights.erase(active_subscriber)
     response = http.get(page)
     assert response.status_code == 200 and "not on our list" in response.content.decode()

@@ -4,7 +4,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from newsletter import emails, subscriptions, tokens
+from newsletter import data_rights, emails, tokens
 from newsletter.models import Click, Practice
 from tests import sample_sequence
 
@@ -76,7 +76,7 @@ def test_view_online_shows_the_same_email_the_reader_received(client, delivery, 
 
 
 def test_view_online_after_erasure_shows_a_polite_page(client, delivery):
-    subscriptions.erase(delivery.subscriber)
+    data_rights.erase(delivery.subscriber)
     response = client.get(view_url(delivery))
     assert response.status_code == 410 and b"not on our list" in response.content
 

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import subscriptions, tokens
+from .. import data_rights, subscriptions, tokens
 from ..forms import PauseForm, PreferencesForm
 from ..models import Subscriber
 from .common import client
@@ -96,7 +96,7 @@ def _initial(subscriber: Subscriber) -> dict:
 @require_GET
 @with_subscriber
 def download(request: HttpRequest, subscriber: Subscriber, token: str):
-    body = json.dumps(subscriptions.export(subscriber), indent=2, ensure_ascii=False)
+    body = json.dumps(data_rights.export(subscriber), indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="my-newsletter-data.json"'
     return response
@@ -107,6 +107,6 @@ def download(request: HttpRequest, subscriber: Subscriber, token: str):
 @with_subscriber
 def delete(request: HttpRequest, subscriber: Subscriber, token: str):
     if request.method == "POST":
-        subscriptions.erase(subscriber)
+        data_rights.erase(subscriber)
         return render(request, "newsletter/erased.html")
     return render(request, "newsletter/delete.html", {"subscriber": subscriber, "token": token})

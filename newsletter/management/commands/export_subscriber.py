@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletter import subscriptions
+from newsletter import data_rights, subscriptions
 
 
 class Command(BaseCommand):
@@ -15,6 +15,4 @@ class Command(BaseCommand):
         subscriber = subscriptions.find(address)
         if subscriber is None:
             raise CommandError(f"No subscriber with the address {address!r}.", returncode=1)
-        self.stdout.write(
-            json.dumps(subscriptions.export(subscriber), indent=2, ensure_ascii=False)
-        )
+        self.stdout.write(json.dumps(data_rights.export(subscriber), indent=2, ensure_ascii=False))

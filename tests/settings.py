@@ -15,3 +15,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CACHES["default"]["KEY_PREFIX"] = "newsletter-test"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The send rate limiter still runs through Redis in tests, just never makes anyone wait.
+SEND_RATE_PER_SECOND = 100_000
+BOOKING_HOOK_SECRET = "test-booking-secret"

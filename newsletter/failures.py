@@ -27,6 +27,13 @@ def is_permanent(error: Exception) -> bool:
     return False  # timeouts, refused or dropped connections, anything unknown: try again
 
 
+def breaks_connection(error: Exception) -> bool:
+    """A failure of the transport itself: the rest of the chunk should wait, not be tried."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
+        return isinstance(error, smtplib.SMTPServerDisconnected)
+    return isinstance(error, OSError) and not isinstance(error, AnymailAPIError)
+
+
 def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
 

@@ -139,12 +139,23 @@ def transmit(rows: list[Delivery], results: Results) -> None:
     Delivery.objects.bulk_update(rows, ["message_id"])  # recorded before anything is sent
     results.untried = list(rows)
     limiter = ratelimit.for_this_account()
-    with mailers.default as connection:
+    connection = mailers.default
+    try:
+        connection.open()
+    except Exception as error:  # noqa: BLE001 (cannot reach the transport: retry them all)
+        first, *_ = rows
+        results.untried.remove(first)
+        results.retry.append((first, failures.describe(error)))
+        results.outcomes.append((first, False))
+        return
+    try:
         for row, message in messages:
             limiter.acquire(1)
             results.untried.remove(row)
             if not _send_one(connection, row, message, results):
                 return
+    finally:
+        connection.close()
 
 
 def _inside_transaction() -> bool:
@@ -172,7 +183,7 @@ def _send_one(connection, row: Delivery, message, results: Results) -> bool:
             results.failed.append((row, text))
             return True
         results.retry.append((row, text))
-        return False
+        return not failures.breaks_connection(error)
     row.esp_message_id = failures.esp_message_id(message)
     results.sent.append(row)
     results.outcomes.append((row, True))
@@ -192,7 +203,9 @@ def record(results: Results, now: datetime) -> None:
         _finish([row.pk], status=Row.FAILED, last_error=error, attempts=F("attempts") + 1)
     for row, error in results.retry:
         _retry_or_fail(row, error, now)
-    _finish([row.pk for row in results.untried], status=Row.QUEUED, next_attempt_at=now)
+    # Rows never tried (the transport broke first) wait with the first one, no attempt counted.
+    later = now + timedelta(seconds=backoff(1)) if results.retry else now
+    _finish([row.pk for row in results.untried], status=Row.QUEUED, next_attempt_at=later)
     failures.count_streaks(results.outcomes)
 
 

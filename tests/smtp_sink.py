@@ -18,12 +18,13 @@ class Recorder:
     def __init__(self, delay: float = 0.0):
         self.messages: list[Message] = []
         self.delay = delay
+        self.refuse_later = True  # set False to let "later..." addresses through
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("reject"):
             return "550 5.1.1 No such user here"
-        if address.startswith("later"):
+        if address.startswith("later") and self.refuse_later:
             return "451 4.3.0 Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"

@@ -1,11 +1,14 @@
 """A real SMTP server (aiosmtpd) on a free port that records what it accepts, for tests."""
 
 import asyncio
+import logging
 import threading
 from email import message_from_bytes
 from email.message import Message
 
 from aiosmtpd.smtp import SMTP
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # one line per SMTP command otherwise
 
 
 class Recorder:
@@ -18,6 +21,7 @@ class Recorder:
     def __init__(self, delay: float = 0.0):
         self.messages: list[Message] = []
         self.delay = delay
+        self.handed_over: list[str] = []
         self.refuse_later = True  # set False to let "later..." addresses through
         self.lock = threading.Lock()
 
@@ -30,6 +34,10 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        # The whole message is in the transport's hands now, whether or not the client
+        # lives to read the 250 reply.
+        with self.lock:
+            self.handed_over.append(message_from_bytes(envelope.content)["Message-ID"])
         if self.delay:
             await asyncio.sleep(self.delay)
         with self.lock:

@@ -9,15 +9,12 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
-from django.db.models import Min
 
 from newsletter import sequences, windows
-from newsletter.models import Delivery, Enrollment
+from newsletter.models import Delivery
 
 from .sequencing import DELAYS, make_sequence, make_subscriber
-from .smtp_sink import Sink
-from .worker_harness import Beat, RedisServer, Worker, wait_for, worker_env
+from .worker_harness import Engine, run_clock
 
 # The worker is another process, so it must see this test's data in a real shared database.
 # On SQLite the test database lives in this process (in memory), so these tests only run
@@ -32,23 +29,13 @@ pytestmark = [
 ]
 
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Tokyo", ""]  # "" = practice default
-TICK = timedelta(minutes=15)
 
 
 @pytest.fixture
 def engine(transactional_db, practice, tmp_path):
-    """A private Redis, an SMTP sink and a running worker, all torn down afterwards."""
-    redis = RedisServer(tmp_path).start()
-    sink = Sink().start()
-    env = worker_env(redis.url, sink.port, SEND_CHUNK_SIZE="50")
-    worker = Worker(env, tmp_path / "worker.log").start()
-    beat = Beat(redis.url)
-    yield {"redis": redis, "sink": sink, "worker": worker, "beat": beat, "env": env}
-    beat.close()
-    worker.stop()
-    sink.stop()
-    redis.stop()
-    connection.close()
+    engine = Engine(tmp_path)
+    yield engine
+    engine.stop()
 
 
 def confirmations(count: int) -> list[tuple[datetime, str]]:
@@ -56,36 +43,6 @@ def confirmations(count: int) -> list[tuple[datetime, str]]:
     start = datetime(2026, 10, 22, 3, 0, tzinfo=UTC)
     cohorts = [start + timedelta(hours=21 * n) for n in range(10)]
     return [(cohorts[n % 10], ZONES[n % 4]) for n in range(count)]
-
-
-def settle(beat: Beat, now: datetime, timeout: float = 60, copies: int = 1) -> None:
-    """Publish send_due(now) (again every 2 s, as beat would) until everything due is sent."""
-    state = {"last": 0.0}
-
-    def settled() -> bool:
-        import time
-
-        if time.monotonic() - state["last"] > 2:
-            beat.send_due(now.isoformat(), copies)
-            state["last"] = time.monotonic()
-        due = Enrollment.objects.filter(status="active", next_send_at__lte=now).exists()
-        busy = Delivery.objects.filter(status__in=["queued", "sending"]).exists()
-        return not due and not busy
-
-    wait_for(settled, timeout, f"everything due at {now} to be sent", every=0.1)
-
-
-def run_clock(beat: Beat, start: datetime, copies: int = 1) -> int:
-    """Advance the clock to each next due moment (15-minute ticks) until all have finished."""
-    now, ticks = start, 0
-    while True:
-        settle(beat, now, copies=copies)
-        ticks += 1
-        following = Enrollment.objects.filter(status="active").aggregate(t=Min("next_send_at"))
-        if following["t"] is None:
-            return ticks
-        now = max(now + TICK, following["t"] + (TICK - timedelta(microseconds=1)))
-        now = now.replace(second=0, microsecond=0) - timedelta(minutes=now.minute % 15)
 
 
 def enroll_all(audience, count: int):
@@ -102,9 +59,9 @@ def test_every_subscriber_gets_every_step_once_in_order_inside_their_own_window(
 ):
     make_sequence(audience)
     people = enroll_all(audience, 300)
-    run_clock(engine["beat"], datetime(2026, 10, 22, 3, 0, tzinfo=UTC))
+    run_clock(engine.beat, datetime(2026, 10, 22, 3, 0, tzinfo=UTC))
 
-    received = engine["sink"].recorder.messages
+    received = engine.sink.recorder.messages
     ids = [message["Message-ID"] for message in received]
     assert len(ids) == len(set(ids)) == 300 * 4
     assert_each_got_every_step_in_order(received, people)

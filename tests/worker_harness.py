@@ -11,10 +11,14 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from celery import Celery
 from django.db import connection
+from django.db.models import Min
+
+from newsletter.models import Delivery, Enrollment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,3 +161,60 @@ class Beat:
 
     def close(self) -> None:
         self.app.close()
+
+
+class Engine:
+    """Private Redis + SMTP sink + worker + beat stand-in, started and stopped together."""
+
+    def __init__(self, workdir: Path, sink_delay: float = 0.0, concurrency: int = 2, chunk=50):
+        from .smtp_sink import Sink
+
+        self.redis = RedisServer(workdir).start()
+        self.sink = Sink(delay=sink_delay).start()
+        self.env = worker_env(self.redis.url, self.sink.port, SEND_CHUNK_SIZE=str(chunk))
+        self.log = workdir / "worker.log"
+        self.concurrency = concurrency
+        self.worker = Worker(self.env, self.log, concurrency).start()
+        self.beat = Beat(self.redis.url)
+
+    def new_worker(self) -> Worker:
+        self.worker = Worker(self.env, self.log, self.concurrency).start()
+        return self.worker
+
+    def stop(self) -> None:
+        self.beat.close()
+        self.worker.stop()
+        self.sink.stop()
+        self.redis.stop()
+        connection.close()
+
+
+TICK = timedelta(minutes=15)
+
+
+def settle(beat: Beat, now: datetime, timeout: float = 60, copies: int = 1) -> None:
+    """Publish send_due(now) (again every 2 s, as beat would) until everything due is sent."""
+    state = {"last": 0.0}
+
+    def settled() -> bool:
+        if time.monotonic() - state["last"] > 2:
+            beat.send_due(now.isoformat(), copies)
+            state["last"] = time.monotonic()
+        due = Enrollment.objects.filter(status="active", next_send_at__lte=now).exists()
+        busy = Delivery.objects.filter(status__in=["queued", "sending"]).exists()
+        return not due and not busy
+
+    wait_for(settled, timeout, f"everything due at {now} to be sent", every=0.1)
+
+
+def run_clock(beat: Beat, start: datetime, copies: int = 1) -> int:
+    """Advance the clock to each next due moment (15-minute ticks) until all have finished."""
+    now, ticks = start, 0
+    while True:
+        settle(beat, now, copies=copies)
+        ticks += 1
+        following = Enrollment.objects.filter(status="active").aggregate(t=Min("next_send_at"))
+        if following["t"] is None:
+            return ticks
+        now = max(now + TICK, following["t"] + (TICK - timedelta(microseconds=1)))
+        now = now.replace(second=0, microsecond=0) - timedelta(minutes=now.minute % 15)

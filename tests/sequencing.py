@@ -41,3 +41,28 @@ def run_pass(capture, now: datetime) -> dispatch.Report:
     """One send_due pass, with its send tasks run (eagerly) after commit, as a worker would."""
     with capture(execute=True):
         return dispatch.send_due(now)
+
+
+def run_until_done(capture, now: datetime, limit: int = 200) -> datetime:
+    """Passes at each next due moment until no enrollment is active; returns the last time."""
+    from datetime import timedelta
+
+    from django.db.models import Min
+
+    from newsletter.models import Enrollment
+
+    for _ in range(limit):
+        run_pass(capture, now)
+        active = Enrollment.objects.filter(status="active")
+        following = active.aggregate(t=Min("next_send_at"))["t"]
+        if following is None:
+            return now
+        now = max(now + timedelta(minutes=1), following)
+    raise AssertionError("the sequence did not finish")
+
+
+def subjects_by_person(outbox) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for message in outbox:
+        found.setdefault(message.to[0], []).append(message.subject)
+    return found

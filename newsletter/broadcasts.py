@@ -11,6 +11,7 @@ from django.utils import timezone
 from .models import Broadcast, Delivery, Subscriber
 
 State = Broadcast.Status
+Row = Delivery.Status
 DISPATCHING = (State.SCHEDULED, State.SENDING)
 
 
@@ -38,8 +39,11 @@ def dispatch_chunk(broadcast_id: int, now: datetime, enqueue: Callable) -> int:
         return 0
     recipient_ids = _next_recipients(broadcast, settings.SEND_CHUNK_SIZE)
     if not recipient_ids:
-        broadcast.status = State.SENT
-        broadcast.save(update_fields=["status"])
+        # Everyone has a row; the broadcast is sent once no row is still on its way.
+        unfinished = broadcast.deliveries.filter(status__in=[Row.QUEUED, Row.SENDING])
+        if not unfinished.exists():
+            broadcast.status = State.SENT
+            broadcast.save(update_fields=["status"])
         return 0
     retry_at = now + timedelta(seconds=settings.SEND_REQUEUE_AFTER_SECONDS)
     rows = [
@@ -79,7 +83,7 @@ def cancel(broadcast: Broadcast) -> int:
     """Stop a broadcast: nothing more is dispatched and queued rows are skipped."""
     Broadcast.objects.filter(pk=broadcast.pk).exclude(status=State.SENT).update(
         status=State.CANCELLED
-    )
+    )  # a sent broadcast has nothing left to stop
     queued = broadcast.deliveries.filter(status=Delivery.Status.QUEUED)
     return queued.update(status=Delivery.Status.SKIPPED, last_error="broadcast cancelled")
 

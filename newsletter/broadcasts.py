@@ -45,9 +45,17 @@ def dispatch_chunk(broadcast_id: int, now: datetime, enqueue: Callable) -> int:
             broadcast.status = State.SENT
             broadcast.save(update_fields=["status"])
         return 0
+    from .dispatch import new_message_id
+
     retry_at = now + timedelta(seconds=settings.SEND_REQUEUE_AFTER_SECONDS)
     rows = [
-        Delivery(subscriber_id=pk, broadcast=broadcast, created_at=now, next_attempt_at=retry_at)
+        Delivery(
+            subscriber_id=pk,
+            broadcast=broadcast,
+            created_at=now,
+            next_attempt_at=retry_at,
+            message_id=new_message_id(),
+        )
         for pk in recipient_ids
     ]
     created = Delivery.objects.bulk_create(rows)

@@ -18,11 +18,13 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
+from django.core.mail import make_msgid
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import broadcasts, sequences
+from . import broadcasts, bulk, sequences
+from .emails import site_domain
 from .models import Delivery, Enrollment, Practice, Sequence, Subscriber
 
 Sending = Delivery.Status
@@ -139,13 +141,17 @@ def _received(enrollments: list[Enrollment]) -> set[tuple[int, int]]:
 def _row(enrollment: Enrollment, step, now: datetime) -> Delivery:
     retry_at = now + timedelta(seconds=settings.SEND_REQUEUE_AFTER_SECONDS)
     return Delivery(
-        subscriber_id=enrollment.subscriber_id, step=step, created_at=now, next_attempt_at=retry_at
+        subscriber_id=enrollment.subscriber_id,
+        step=step,
+        created_at=now,
+        next_attempt_at=retry_at,
+        message_id=new_message_id(),  # recorded with the row, long before any send
     )
 
 
 def _save(enrollments: list[Enrollment], rows: list[Delivery]) -> None:
     fields = ["status", "next_position", "next_send_at", "last_sent_at", "ended_at"]
-    Enrollment.objects.bulk_update(enrollments, fields)
+    bulk.update_rows(Enrollment, enrollments, fields)
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
 
 
@@ -159,6 +165,11 @@ def _queued_ids(rows: list[Delivery]) -> list[int]:
         status=Sending.QUEUED,
     )
     return sorted(found.values_list("pk", flat=True))
+
+
+def new_message_id() -> str:
+    """The Message-ID a row will be sent with, made with the row so it is known before sending."""
+    return make_msgid(domain=site_domain())
 
 
 def requeue_waiting(now: datetime, report: Report) -> int:

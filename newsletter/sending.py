@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import addresses, emails, failures, ratelimit
+from . import addresses, batching, bulk, emails, failures, ratelimit
 from .models import Broadcast, Delivery, Enrollment, Sequence, Subscriber, Suppression
 
 Row = Delivery.Status
@@ -135,27 +135,53 @@ def transmit(rows: list[Delivery], results: Results) -> None:
         raise RuntimeError("Emails are never sent inside a database transaction.")
     if not rows:
         return
-    messages = [(row, _message(row)) for row in rows]
-    Delivery.objects.bulk_update(rows, ["message_id"])  # recorded before anything is sent
     results.untried = list(rows)
+    connection = _open(rows, results)
+    if connection is None:
+        return
     limiter = ratelimit.for_this_account()
+    try:
+        size = batching.batch_size()
+        if size:
+            batching.send_batches(connection, rows, results, limiter, size)
+        else:
+            _send_each(connection, rows, results, limiter)
+    finally:
+        connection.close()
+
+
+def _open(rows: list[Delivery], results: Results):
     connection = mailers.default
     try:
         connection.open()
     except Exception as error:  # noqa: BLE001 (cannot reach the transport: retry them all)
-        first, *_ = rows
-        results.untried.remove(first)
-        results.retry.append((first, failures.describe(error)))
-        results.outcomes.append((first, False))
-        return
-    try:
-        for row, message in messages:
-            limiter.acquire(1)
-            results.untried.remove(row)
-            if not _send_one(connection, row, message, results):
-                return
-    finally:
-        connection.close()
+        results.untried.remove(rows[0])
+        results.retry.append((rows[0], failures.describe(error)))
+        results.outcomes.append((rows[0], False))
+        return None
+    return connection
+
+
+def _send_each(connection, rows: list[Delivery], results: Results, limiter) -> None:
+    unrecorded = [row for row in rows if not row.message_id]
+    messages = [(row, _message(row)) for row in rows]
+    Delivery.objects.bulk_update(unrecorded, ["message_id"])  # recorded before any send
+    for start in range(0, len(messages), RATE_BLOCK):
+        block = messages[start : start + RATE_BLOCK]
+        limiter.acquire(len(block))  # one Redis round trip per block, not per email
+        if not _send_block(connection, block, results):
+            return
+
+
+RATE_BLOCK = 10
+
+
+def _send_block(connection, block, results: Results) -> bool:
+    for row, message in block:
+        results.untried.remove(row)
+        if not _send_one(connection, row, message, results):
+            return False
+    return True
 
 
 def _inside_transaction() -> bool:
@@ -166,7 +192,9 @@ def _inside_transaction() -> bool:
 
 def _message(row: Delivery):
     message = emails.message_for(row)
-    if row.message_id:  # a retry keeps its Message-ID, so receivers can spot a duplicate
+    # The ledger's Message-ID (made with the row) is the one sent, on every attempt, so a
+    # receiver or ESP can recognise a repeat after a crash.
+    if row.message_id:
         message.extra_headers["Message-ID"] = row.message_id
     row.message_id = message.extra_headers["Message-ID"]
     return message
@@ -193,11 +221,10 @@ def _send_one(connection, row: Delivery, message, results: Results) -> bool:
 def record(results: Results, now: datetime) -> None:
     """Write every outcome; transient failures wait with exponential backoff and jitter."""
     sent_at = timezone.now()
-    for row in results.sent:
-        row.status, row.sent_at, row.claim_token = Row.SENT, sent_at, ""
-        row.attempts += 1
-    Delivery.objects.bulk_update(
-        results.sent, ["status", "sent_at", "claim_token", "attempts", "esp_message_id"]
+    ids = [row.pk for row in results.sent]
+    _finish(ids, status=Row.SENT, sent_at=sent_at, attempts=F("attempts") + 1)
+    bulk.update_rows(
+        Delivery, [row for row in results.sent if row.esp_message_id], ["esp_message_id"]
     )
     for row, error in results.failed:
         _finish([row.pk], status=Row.FAILED, last_error=error, attempts=F("attempts") + 1)

@@ -1,0 +1,61 @@
+"""ESPs with batch APIs get one call per step and chunk, each recipient's result recorded."""
+
+from datetime import UTC, datetime
+
+import pytest
+from anymail.message import AnymailMessage
+from django.test import override_settings
+
+from newsletter import dispatch, emails, sending
+from newsletter.models import Delivery
+
+from .sequencing import enrolled, make_sequence
+
+NOON = datetime(2026, 11, 3, 17, 0, tzinfo=UTC)
+ANYMAIL_TEST = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
+
+
+def contract_batch_message(deliveries):
+    """The emails.batch_message contract, used until emails.py provides its own."""
+    first = emails.message_for(deliveries[0])
+    message = AnymailMessage(first.subject, first.body, first.from_email)
+    message.to = [row.subscriber.email for row in deliveries]
+    message.merge_data = {row.subscriber.email: {} for row in deliveries}
+    message.merge_metadata = {row.subscriber.email: {"delivery_id": row.pk} for row in deliveries}
+    return message
+
+
+@pytest.fixture
+def batch_esp(monkeypatch, settings):
+    monkeypatch.setattr(
+        emails,
+        "batch_message",
+        getattr(emails, "batch_message", contract_batch_message),
+        raising=False,
+    )
+    settings.ESP_NAME = "postmark"
+    settings.ANYMAIL_BATCH_SIZES = {"postmark": 2}
+    with override_settings(MAILERS=ANYMAIL_TEST):
+        yield
+
+
+def test_a_batch_esp_gets_one_call_per_chunk_and_every_row_is_recorded(audience, outbox, batch_esp):
+    make_sequence(audience)
+    for n in range(5):
+        enrolled(audience, f"p{n}@example.com", NOON)
+    report = dispatch.send_due(NOON)
+    results = sending.send_batch(report.tasks[0], NOON)
+    assert [len(message.to) for message in outbox] == [2, 2, 1]
+    assert len(results.sent) == 5
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert Delivery.objects.exclude(esp_message_id="").count() == 5
+
+
+def test_without_a_batch_esp_each_email_is_its_own_call(audience, outbox, settings):
+    settings.ESP_NAME = ""
+    make_sequence(audience)
+    for n in range(3):
+        enrolled(audience, f"p{n}@example.com", NOON)
+    report = dispatch.send_due(NOON)
+    sending.send_batch(report.tasks[0], NOON)
+    assert [message.to for message in outbox] == [[f"p{n}@example.com"] for n in range(3)]

@@ -11,14 +11,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def configure(database: str | None, mailer: dict | None = None) -> None:
-    """Point Django at a scratch database (created and migrated, then emptied) and set up."""
-    scratch = tempfile.mkdtemp(prefix="newsletter-bench-")
+SCRATCH = Path(tempfile.gettempdir()) / "newsletter-bench"
+
+
+def configure(database: str | None, mailer: dict | None = None, fresh: bool = True) -> None:
+    """Point Django at a scratch database (migrated and emptied when `fresh`) and set up."""
+    scratch = SCRATCH
+    scratch.mkdir(exist_ok=True)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="newsletter.settings",
-        DEBUG="true",
+        DEBUG="false",  # DEBUG keeps every query's SQL in memory
+        SECURE_SSL_REDIRECT="false",
         SECRET_KEY=os.environ.get("SECRET_KEY", "bench-secret-key-not-for-production"),
-        VAR_DIR=scratch,
+        VAR_DIR=str(scratch),
         DATABASE_URL=database or f"sqlite:///{scratch}/bench.sqlite3",
         LOG_LEVEL="WARNING",
         SEND_RATE_PER_SECOND=os.environ.get("SEND_RATE_PER_SECOND", "1000000"),
@@ -36,8 +41,9 @@ def configure(database: str | None, mailer: dict | None = None) -> None:
     app.conf.task_always_eager = True
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("flush", interactive=False, verbosity=0)
+    if fresh:
+        call_command("migrate", verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def _create_postgres_database(url: str) -> None:

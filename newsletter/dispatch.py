@@ -85,9 +85,14 @@ def dispatch_chunk(now: datetime, practice: Practice, report: Report) -> int:
     if not enrollments:
         return 0
     steps = _steps_of({e.sequence_id for e in enrollments})
-    received = _received(enrollments)
+    received, unfinished = _history(enrollments)
     rows = []
     for enrollment in enrollments:
+        if (enrollment.subscriber_id, enrollment.sequence_id) in unfinished:
+            # The previous step is still on its way (a retry, a hold): keep the order.
+            enrollment.next_send_at = now + IN_ORDER_WAIT
+            report.rescheduled += 1
+            continue
         step = _place(enrollment, steps[enrollment.sequence_id], now, practice)
         if step is None:
             report.rescheduled += 1
@@ -129,13 +134,23 @@ def _steps_of(sequence_ids: set[int]) -> dict[int, list]:
     return steps
 
 
-def _received(enrollments: list[Enrollment]) -> set[tuple[int, int]]:
-    subscriber_ids = [e.subscriber_id for e in enrollments]
-    sequence_ids = {e.sequence_id for e in enrollments}
+IN_ORDER_WAIT = timedelta(minutes=5)
+UNFINISHED = (Sending.QUEUED, Sending.SENDING)
+
+
+def _history(enrollments: list[Enrollment]) -> tuple[set, set]:
+    """(subscriber, step) pairs already in the ledger, and (subscriber, sequence) pairs
+    with a row still on its way."""
     rows = Delivery.objects.filter(
-        subscriber_id__in=subscriber_ids, step__sequence_id__in=sequence_ids
-    )
-    return set(rows.values_list("subscriber_id", "step_id"))
+        subscriber_id__in=[e.subscriber_id for e in enrollments],
+        step__sequence_id__in={e.sequence_id for e in enrollments},
+    ).values_list("subscriber_id", "step_id", "step__sequence_id", "status")
+    received, unfinished = set(), set()
+    for subscriber_id, step_id, sequence_id, status in rows:
+        received.add((subscriber_id, step_id))
+        if status in UNFINISHED:
+            unfinished.add((subscriber_id, sequence_id))
+    return received, unfinished
 
 
 def _row(enrollment: Enrollment, step, now: datetime) -> Delivery:

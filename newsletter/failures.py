@@ -63,11 +63,9 @@ def _pause_if_failing(model, pk: int) -> None:
     last = Delivery.objects.filter(**{_field(model): pk}).exclude(last_error="")
     error = last.order_by("-pk").values_list("last_error", flat=True).first() or ""
     reason = f"Paused after {limit} failed sends in a row. Last error: {error}"[:300]
-    model.objects.filter(pk=pk, consecutive_failures__gte=limit).exclude(
-        status=model.Status.PAUSED
-    ).filter(status__in=[model.Status.ACTIVE, "sending", "scheduled"]).update(
-        status=model.Status.PAUSED, paused_reason=reason
-    )
+    running = model.objects.filter(pk=pk, consecutive_failures__gte=limit)
+    running = running.exclude(status__in=[model.Status.PAUSED, "archived", "cancelled"])
+    running.update(status=model.Status.PAUSED, paused_reason=reason)
 
 
 def _field(model) -> str:

@@ -27,9 +27,6 @@ class Results:
     skipped: int = 0
     held: int = 0
 
-    def retry_ids(self) -> list[int]:
-        return [row.pk for row, _ in self.retry] + [row.pk for row in self.untried]
-
 
 def send_batch(ids: list[int], now: datetime | None = None) -> Results:
     """Send the rows still queued among `ids`; safe to run twice or concurrently."""

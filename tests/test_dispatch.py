@@ -196,3 +196,15 @@ def test_the_send_due_command_explains_a_bad_time(db):
     with pytest.raises(CommandError, match="UTC offset"):
         call_command("send_due", "--now", "2026-11-03T12:00")
     assert mail.outbox == [] and Delivery.objects.count() == 0
+
+
+def test_a_step_waits_while_the_previous_one_is_still_on_its_way(
+    audience, outbox, django_capture_on_commit_callbacks
+):
+    make_sequence(audience, delays=[(0, "minutes"), (1, "minutes")])
+    enrolled(audience, "ada@example.com", TUESDAY_NOON)
+    dispatch.send_due(TUESDAY_NOON)  # step 1 queued, its task not yet run
+    later = TUESDAY_NOON + timedelta(minutes=2)
+    report = run_pass(django_capture_on_commit_callbacks, later)
+    assert (report.rescheduled, Delivery.objects.count()) == (1, 1)
+    assert Enrollment.objects.get().next_send_at == later + timedelta(minutes=5)

@@ -13,6 +13,7 @@ ESPs can deduplicate on that Message-ID), and nothing is lost. After SEND_MAX_AT
 row fails with "outcome unknown" instead of being tried forever.
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -63,7 +64,7 @@ def enqueue(ids: list[int], now: datetime, report: Report | None = None) -> None
     if report is not None:
         report.tasks.append(ids)
     # robust: a broker that is down must not undo committed rows; the next pass re-enqueues.
-    task = partial(send_batch.delay, ids, now.isoformat())
+    task = partial(send_batch.delay, ids, now.isoformat(), time.time())
     transaction.on_commit(task, robust=True)
 
 

@@ -2,6 +2,7 @@
 
 import random
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -39,6 +40,17 @@ def send_batch(ids: list[int], now: datetime | None = None) -> Results:
     finally:
         record(results, now)
     return results
+
+
+def claim_time(dispatched: datetime | None, queued_at: float) -> datetime | None:
+    """The dispatcher's clock plus the time the task waited in the queue.
+
+    A task that waited in a backlog must not claim rows "in the past", or the next pass
+    would take its fresh claims for a dead worker's and send them again.
+    """
+    if dispatched is None or not queued_at:
+        return dispatched
+    return dispatched + timedelta(seconds=max(0.0, time.time() - queued_at))
 
 
 def claim(ids: list[int], now: datetime) -> list[Delivery]:

@@ -28,8 +28,9 @@ def send_due(now: str | None = None) -> int:
 
 
 @shared_task
-def send_batch(delivery_ids: list[int], now: str | None = None) -> int:
-    return len(sending.send_batch(delivery_ids, _when(now)).sent)
+def send_batch(delivery_ids: list[int], now: str | None = None, queued_at: float = 0) -> int:
+    moment = sending.claim_time(_when(now), queued_at)
+    return len(sending.send_batch(delivery_ids, moment).sent)
 
 
 def _when(value: str | None) -> datetime | None:

@@ -208,3 +208,14 @@ def test_a_step_waits_while_the_previous_one_is_still_on_its_way(
     report = run_pass(django_capture_on_commit_callbacks, later)
     assert (report.rescheduled, Delivery.objects.count()) == (1, 1)
     assert Enrollment.objects.get().next_send_at == later + timedelta(minutes=5)
+
+
+def test_a_task_that_waited_in_a_backlog_claims_at_its_own_time_not_the_dispatch_time():
+    import time
+
+    from newsletter import sending
+
+    claimed = sending.claim_time(TUESDAY_NOON, time.time() - 900)  # queued 15 minutes ago
+    assert TUESDAY_NOON + timedelta(seconds=899) <= claimed <= TUESDAY_NOON + timedelta(minutes=16)
+    assert sending.claim_time(None, time.time()) is None
+    assert sending.claim_time(TUESDAY_NOON, 0) == TUESDAY_NOON

@@ -69,6 +69,9 @@ def test_a_worker_killed_mid_chunk_loses_nothing_and_repeats_only_what_the_sink_
     assert in_flight, "the kill should land while rows are claimed"
 
     slow_engine.new_worker()
+    # Our clock jumps 11 minutes at once; first let the new worker finish the tasks already
+    # queued, so that only the dead worker's claims look stale after the jump.
+    slow_engine.wait_idle()
     after_stale = TUESDAY_10AM_NEW_YORK + timedelta(minutes=11)
     run_clock(slow_engine.beat, after_stale, copies=2)  # two send_due passes at every tick
 
@@ -85,6 +88,7 @@ def test_a_redis_restart_mid_run_delays_mail_but_loses_none(slow_engine, audienc
     wait_for(lambda: len(slow_engine.sink.recorder.messages) >= 20, 60, "sending to start")
     slow_engine.redis.stop()  # every queued task message is gone with it
     slow_engine.redis.start()
+    slow_engine.wait_idle()
 
     run_clock(slow_engine.beat, TUESDAY_10AM_NEW_YORK + timedelta(minutes=11))
 

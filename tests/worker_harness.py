@@ -177,6 +177,21 @@ class Engine:
         self.worker = Worker(self.env, self.log, concurrency).start()
         self.beat = Beat(self.redis.url)
 
+    def wait_idle(self, timeout: float = 60) -> None:
+        """Until the broker queue is empty and no worker is running a task."""
+        import redis
+
+        broker = redis.Redis.from_url(self.redis.url)
+
+        def idle() -> bool:
+            if broker.llen("celery"):
+                return False
+            active = self.beat.app.control.inspect(timeout=0.5).active() or {}
+            return all(not tasks for tasks in active.values())
+
+        wait_for(idle, timeout, "the worker to finish every task in the queue", every=0.2)
+        broker.close()
+
     def new_worker(self) -> Worker:
         self.worker = Worker(self.env, self.log, self.concurrency).start()
         return self.worker

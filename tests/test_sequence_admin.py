@@ -109,3 +109,23 @@ def test_the_broadcast_list_shows_progress_and_cancels(staff, audience):
         "/admin/newsletter/broadcast/", {"action": "cancel", "_selected_action": [letter.pk]}
     )
     assert Broadcast.objects.get().status == "cancelled"
+
+
+def test_two_steps_can_swap_places_in_the_admin(staff, audience):
+    sequence = make_sequence(audience)
+    data = step_form(sequence)
+    data["steps-0-position"], data["steps-1-position"] = 2, 1
+    response = staff.post(f"/admin/newsletter/sequence/{sequence.pk}/change/", data)
+    assert response.status_code == 302
+    subjects = Step.objects.filter(removed=False).order_by("position").values_list("subject")
+    assert [s for (s,) in subjects][:2] == ["Step 2", "Step 1"]
+
+
+def test_two_existing_steps_at_one_position_get_a_clear_error_and_nothing_changes(staff, audience):
+    sequence = make_sequence(audience)
+    data = step_form(sequence)
+    data["steps-2-position"] = 2
+    response = staff.post(f"/admin/newsletter/sequence/{sequence.pk}/change/", data)
+    assert response.status_code == 200 and b"Two steps share position 2" in response.content
+    positions = list(Step.objects.order_by("pk").values_list("position", flat=True))
+    assert positions == [1, 2, 3, 4]

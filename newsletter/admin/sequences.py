@@ -20,9 +20,27 @@ class StepForm(forms.ModelForm):
         pass
 
 
+class StepFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Existing steps need distinct positions; a new step may take one to be inserted."""
+        super().clean()
+        kept = [
+            f.cleaned_data.get("position")
+            for f in self.forms
+            if f.instance.pk and not f.cleaned_data.get("removed")
+        ]
+        taken = {p for p in kept if kept.count(p) > 1}
+        if taken:
+            raise forms.ValidationError(
+                f"Two steps share position {min(taken)}: give each existing step its own "
+                "position (a new step may take an existing position to go before it)."
+            )
+
+
 class StepInline(admin.StackedInline):
     model = Step
     form = StepForm
+    formset = StepFormSet
     extra = 0
     can_delete = False  # steps are retired with "removed", so nobody is sent anything twice
     ordering = ["removed", "position"]

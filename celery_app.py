@@ -11,4 +11,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["newsletter"])
 app.conf.beat_schedule = {
     "end-expired-pauses": {"task": "newsletter.tasks.end_expired_pauses", "schedule": 300.0},
+    # Due work lives in the database; this pass finds it (and anything a crash left behind).
+    "send-due": {"task": "newsletter.tasks.send_due", "schedule": 60.0},
 }

@@ -1,57 +1,115 @@
-"""Enroll subscribers in sequences, schedule their steps, and take them out again."""
+"""Enroll subscribers in sequences, schedule their steps, and take them out again.
 
-from datetime import datetime, timedelta
+Re-entry rule: a subscriber is enrolled in a sequence once. When the sequence allows
+re-entry, someone who completed or left it can be enrolled again (on confirming again,
+resubscribing or rejoining its audience), but the ledger holds one delivery per subscriber
+and step, so a re-entry only brings the steps they have not yet received.
+"""
 
+from datetime import datetime
+
+from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from .models import Audience, Enrollment, Sequence, Step, Subscriber
+from . import windows
+from .models import Audience, Delivery, Enrollment, Practice, Sequence, Step, Subscriber
 
-DELAY_UNITS = {"minutes": "minutes", "hours": "hours", "days": "days"}
-
-
-def delay_of(step: Step) -> timedelta:
-    return timedelta(**{DELAY_UNITS[step.delay_unit]: step.delay_value})
+Status = Enrollment.Status
 
 
-def first_step(sequence: Sequence) -> Step | None:
-    return sequence.steps.filter(removed=False).order_by("position").first()
+def window_of(sequence: Sequence, practice: Practice) -> windows.Window:
+    """The sequence's send window; each part left blank falls back to the practice's."""
+    return windows.Window.of(
+        sequence.send_days or practice.send_days,
+        _first_set(sequence.send_start_hour, practice.send_start_hour),
+        _first_set(sequence.send_end_hour, practice.send_end_hour),
+    )
+
+
+def _first_set(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
+def zone_of(subscriber: Subscriber, practice: Practice):
+    return windows.zone_named(subscriber.time_zone, practice.default_time_zone)
+
+
+def due_at(enrollment: Enrollment, step: Step, after: datetime, practice: Practice) -> datetime:
+    """When `step` goes out for this enrollment, counting its delay from `after`."""
+    zone = zone_of(enrollment.subscriber, practice)
+    due = windows.after_delay(after, step.delay_value, step.delay_unit, zone)
+    key = f"{enrollment.subscriber_id}:{enrollment.sequence_id}:{step.position}"
+    window = window_of(enrollment.sequence, practice)
+    return windows.send_time(due, window, zone, key, step.ignore_window)
+
+
+def live_steps(sequence: Sequence) -> list[Step]:
+    return list(sequence.steps.filter(removed=False).order_by("position"))
+
+
+def step_from(steps: list[Step], position: int) -> Step | None:
+    """The first live step at or after `position` (steps sorted by position)."""
+    return next((step for step in steps if step.position >= position), None)
 
 
 def enroll(subscriber: Subscriber, audiences: list[Audience], now: datetime) -> list[Enrollment]:
     """Enroll an active subscriber in every active sequence of these audiences, once."""
-    created = []
+    practice = Practice.get()
     sequences = Sequence.objects.filter(audience__in=audiences, status=Sequence.Status.ACTIVE)
-    for sequence in sequences:
-        existing = Enrollment.objects.filter(subscriber=subscriber, sequence=sequence)
-        if existing.filter(status=Enrollment.Status.ACTIVE).exists():
+    created = []
+    for sequence in sequences.distinct():
+        if not _may_enroll(subscriber, sequence):
             continue
-        if existing.exists() and not sequence.allow_reentry:
-            continue
-        step = first_step(sequence)
+        step = step_from(live_steps(sequence), 1)
         if step is None:
             continue
-        created.append(
-            Enrollment.objects.create(
-                subscriber=subscriber,
-                sequence=sequence,
-                next_position=step.position,
-                next_send_at=now + delay_of(step),
-                enrolled_at=now,
-            )
-        )
+        enrollment = Enrollment(subscriber=subscriber, sequence=sequence, enrolled_at=now)
+        enrollment.next_position = step.position
+        enrollment.next_send_at = due_at(enrollment, step, now, practice)
+        enrollment.save()
+        created.append(enrollment)
     return created
 
 
-def exit_all(subscriber: Subscriber, reason: str, audiences: list[Audience] | None = None) -> int:
-    """End the subscriber's active enrollments, recording why."""
-    from django.utils import timezone
+def _may_enroll(subscriber: Subscriber, sequence: Sequence) -> bool:
+    existing = Enrollment.objects.filter(subscriber=subscriber, sequence=sequence)
+    if existing.filter(status=Status.ACTIVE).exists():
+        return False
+    return sequence.allow_reentry or not existing.exists()
 
-    active = Enrollment.objects.filter(subscriber=subscriber, status=Enrollment.Status.ACTIVE)
+
+def advance(enrollment: Enrollment, steps: list[Step], sent_at: datetime, practice) -> None:
+    """Point the enrollment at the step after the one just sent (in memory; caller saves)."""
+    following = step_from(steps, enrollment.next_position + 1)
+    enrollment.last_sent_at = sent_at
+    if following is None:
+        enrollment.status = Status.COMPLETED
+        enrollment.next_send_at = None
+        enrollment.ended_at = sent_at
+        return
+    enrollment.next_position = following.position
+    enrollment.next_send_at = due_at(enrollment, following, sent_at, practice)
+
+
+def exit_all(
+    subscriber: Subscriber,
+    reason: str,
+    audiences: list[Audience] | None = None,
+    now: datetime | None = None,
+) -> int:
+    """End the subscriber's active enrollments, recording why; queued emails are dropped."""
+    active = Enrollment.objects.filter(subscriber=subscriber, status=Status.ACTIVE)
     if audiences is not None:
         active = active.filter(sequence__audience__in=audiences)
-    return active.update(
-        status=Enrollment.Status.EXITED, exit_reason=reason, ended_at=timezone.now()
-    )
+    sequence_ids = list(active.values_list("sequence_id", flat=True))
+    with transaction.atomic():
+        Delivery.objects.filter(
+            subscriber=subscriber, step__sequence_id__in=sequence_ids, status=Delivery.Status.QUEUED
+        ).update(status=Delivery.Status.SKIPPED, last_error=f"left the sequence ({reason})")
+        return active.update(
+            status=Status.EXITED, exit_reason=reason, ended_at=now or timezone.now()
+        )
 
 
 def exit_audiences(subscriber: Subscriber, audiences: list[Audience]) -> int:
@@ -61,8 +119,25 @@ def exit_audiences(subscriber: Subscriber, audiences: list[Audience]) -> int:
 
 
 def resume_after_pause(subscriber: Subscriber, now: datetime) -> int:
-    """After a pause, overdue steps become due now, one at a time (no burst)."""
+    """After a pause, overdue steps fall due again over the next hour, one step each."""
     overdue = Enrollment.objects.filter(
-        Q(next_send_at__lt=now), subscriber=subscriber, status=Enrollment.Status.ACTIVE
+        Q(next_send_at__lt=now), subscriber=subscriber, status=Status.ACTIVE
     )
-    return overdue.update(next_send_at=now)
+    release_held(Delivery.objects.filter(subscriber=subscriber), now)
+    return respread(overdue, now)
+
+
+def respread(enrollments, now: datetime) -> int:
+    """Overdue enrollments fall due within the next hour (stable per enrollment), never at once."""
+    changed = []
+    for enrollment in enrollments.only("pk", "next_send_at"):
+        enrollment.next_send_at = now + windows.spread_offset(f"resume:{enrollment.pk}")
+        changed.append(enrollment)
+    Enrollment.objects.bulk_update(changed, ["next_send_at"], batch_size=1000)
+    return len(changed)
+
+
+def release_held(deliveries, now: datetime) -> int:
+    """Queued rows held back by a pause go to the workers again at the next pass."""
+    held = deliveries.filter(status=Delivery.Status.QUEUED, next_attempt_at__isnull=True)
+    return held.update(next_attempt_at=now)

@@ -90,6 +90,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Writers queue at BEGIN instead of failing mid-transaction, so two dispatchers on one
+    # machine take turns (PostgreSQL uses SELECT ... FOR UPDATE SKIP LOCKED instead).
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -192,7 +196,30 @@ def smtp_mailer(url: str) -> dict:
 
 
 MAILERS, ANYMAIL = mailers_from_env()
-ANYMAIL_BATCH_SIZES = {"postmark": 500, "mailgun": 1000, "brevo": 1000, "amazon_ses": 50}
+# Recipients per batch API call; only ESPs that emails.merge_field_format() knows batch at all.
+ANYMAIL_BATCH_SIZES = {
+    "sendgrid": 1000,
+    "postmark": 500,
+    "mailgun": 1000,
+    "brevo": 1000,
+    "amazon_ses": 50,
+    "resend": 100,
+}
+# The ESP backend in use (ESP=postmark, ...), or "" for SMTP / the outbox.
+ESP_NAME = os.environ.get("ESP", "").strip().lower()
+
+# The sending engine (newsletter/dispatch.py and newsletter/sending.py).
+SEND_CHUNK_SIZE = int(os.environ.get("SEND_CHUNK_SIZE", "200"))
+SEND_RATE_PER_SECOND = float(os.environ.get("SEND_RATE_PER_SECOND", "10"))
+SEND_RATE_ACCOUNT = os.environ.get("SEND_RATE_ACCOUNT", ESP_NAME or "smtp")
+SEND_MAX_ATTEMPTS = int(os.environ.get("SEND_MAX_ATTEMPTS", "5"))
+SEND_RETRY_BASE_SECONDS = float(os.environ.get("SEND_RETRY_BASE_SECONDS", "30"))
+SEND_RETRY_MAX_SECONDS = float(os.environ.get("SEND_RETRY_MAX_SECONDS", "300"))
+SEND_AUTO_PAUSE_AFTER = int(os.environ.get("SEND_AUTO_PAUSE_AFTER", "10"))
+SEND_REQUEUE_AFTER_SECONDS = int(os.environ.get("SEND_REQUEUE_AFTER_SECONDS", "120"))
+SEND_STALE_AFTER_SECONDS = int(os.environ.get("SEND_STALE_AFTER_SECONDS", "600"))
+# Shared secret a scheduling tool sends in the X-Booking-Secret header; empty turns the hook off.
+BOOKING_HOOK_SECRET = os.environ.get("BOOKING_HOOK_SECRET", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"newsletter@{_site.hostname}")
 
 LOGGING = {

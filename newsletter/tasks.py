@@ -1,8 +1,10 @@
 """Thin Celery tasks over the domain functions; each takes ids and is safe to run twice."""
 
+from datetime import datetime
+
 from celery import shared_task
 
-from . import emails, subscriptions
+from . import dispatch, emails, sending, subscriptions
 from .models import Subscriber
 
 
@@ -17,3 +19,19 @@ def send_confirmation(subscriber_id: int, audience_ids: list[int]) -> None:
 @shared_task
 def end_expired_pauses() -> int:
     return subscriptions.end_expired_pauses()
+
+
+@shared_task
+def send_due(now: str | None = None) -> int:
+    """Beat runs this every minute; retries need no task state (the ledger holds them)."""
+    return dispatch.send_due(_when(now)).dispatched
+
+
+@shared_task
+def send_batch(delivery_ids: list[int], now: str | None = None, queued_at: float = 0) -> int:
+    moment = sending.claim_time(_when(now), queued_at)
+    return len(sending.send_batch(delivery_ids, moment).sent)
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

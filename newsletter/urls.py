@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import articles, links, preferences, staff, subscribe, tracking
+from .views import articles, hooks, links, preferences, staff, subscribe, tracking
 
 newsletter_urls = [
     path("subscribe/", subscribe.subscribe, name="subscribe"),
@@ -16,6 +16,7 @@ newsletter_urls = [
     path("preferences/<str:token>/delete/", preferences.delete, name="delete"),
     path("c/<str:token>/", tracking.click, name="click"),
     path("e/<str:token>/", tracking.view_online, name="view_online"),
+    path("hooks/booked/", hooks.booked, name="hook_booked"),
     path("admin/outbox/", staff.outbox, name="outbox"),
     path("admin/outbox/<str:name>", staff.outbox_message, name="outbox_message"),
     path("admin/embed/", staff.embed, name="embed"),

@@ -17,3 +17,6 @@ CACHES["default"]["KEY_PREFIX"] = "newsletter-test"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The live server's threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# The send rate limiter still runs through Redis in tests, just never makes anyone wait.
+SEND_RATE_PER_SECOND = 100_000
+BOOKING_HOOK_SECRET = "test-booking-secret"

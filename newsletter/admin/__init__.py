@@ -1,3 +1,3 @@
 """The therapist's workspace in the Django admin, one module per area."""
 
-from . import subscribers, tools  # noqa: F401
+from . import sequences, subscribers, tools  # noqa: F401

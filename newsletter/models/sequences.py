@@ -67,8 +67,18 @@ class Step(models.Model):
             )
         ]
 
+    CONTENT_FIELDS = ("subject", "preview", "content_note", "body", "cta_text", "cta_url")
+
     def __str__(self) -> str:
         return f"{self.sequence.slug} #{self.position}: {self.subject}"
+
+    def save(self, *args, **kwargs):
+        """Every content edit bumps the version (rendered emails are cached per version)."""
+        if self.pk and not kwargs.get("update_fields"):
+            stored = Step.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS).first()
+            if stored and any(stored[f] != getattr(self, f) for f in self.CONTENT_FIELDS):
+                self.version += 1
+        super().save(*args, **kwargs)
 
 
 class Enrollment(models.Model):
@@ -165,11 +175,19 @@ class Delivery(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Which send task holds the row while it is "sending" (a fresh random value per claim).
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    # When a queued row should be (re)enqueued if no worker has taken it; null = held.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "deliveries"
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["claim_token"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["subscriber", "step"], condition=Q(step__isnull=False), name="one_per_step"

@@ -1,0 +1,66 @@
+"""Batch sending for ESPs that take many recipients per API call (anymail merge_data).
+
+One call carries the rows of one step or broadcast, up to the ESP's limit
+(settings.ANYMAIL_BATCH_SIZES); each recipient's result is read from anymail_status.
+"""
+
+from itertools import groupby
+
+from django.conf import settings
+
+from . import emails, failures
+
+ACCEPTED = {"sent", "queued", "scheduled"}
+REJECTED = {"rejected", "invalid"}
+
+
+def batch_size() -> int:
+    """Recipients per call for the configured ESP, or 0 to send one email per call."""
+    if emails.merge_field_format() is None:
+        return 0
+    return settings.ANYMAIL_BATCH_SIZES.get(emails.esp_name() or "", 0)
+
+
+def send_batches(connection, rows, results, limiter, size: int) -> None:
+    def source(row):
+        return (row.step_id or 0, row.broadcast_id or 0)
+
+    for _, same_email in groupby(sorted(rows, key=source), key=source):
+        group = list(same_email)
+        for start in range(0, len(group), size):
+            part = group[start : start + size]
+            limiter.acquire(len(part))
+            if not _send_part(connection, part, results):
+                return
+
+
+def _send_part(connection, part, results) -> bool:
+    message = emails.batch_message(part)
+    for row in part:
+        results.untried.remove(row)
+    try:
+        connection.send_messages([message])
+    except Exception as error:  # noqa: BLE001 (classified below)
+        text = failures.describe(error)
+        bucket = results.failed if failures.is_permanent(error) else results.retry
+        for row in part:
+            bucket.append((row, text))
+            results.outcomes.append((row, False))
+        return not failures.breaks_connection(error)
+    _record_each(message, part, results)
+    return True
+
+
+def _record_each(message, part, results) -> None:
+    statuses = message.anymail_status.recipients
+    for row in part:
+        status = statuses.get(row.subscriber.email)
+        state = getattr(status, "status", None)
+        if state in ACCEPTED:
+            row.esp_message_id = "" if status.message_id is None else str(status.message_id)
+            results.sent.append(row)
+        elif state in REJECTED:
+            results.failed.append((row, f"the ESP reported the recipient {state}"))
+        else:
+            results.retry.append((row, f"the ESP reported {state or 'nothing'} for the recipient"))
+        results.outcomes.append((row, state in ACCEPTED))

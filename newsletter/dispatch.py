@@ -1,0 +1,221 @@
+"""Find due work in the database and turn it into ledger rows plus one send task per chunk.
+
+The database is the source of truth; the broker only carries hints. Each pass of
+`send_due` (every minute from beat, or `manage.py send_due`) also re-enqueues queued rows
+whose task may have been lost and reconciles rows left in "sending" by a dead worker.
+
+Rule for rows stuck in "sending" (claimed longer than SEND_STALE_AFTER_SECONDS ago): the
+worker that claimed them died between claiming and recording. If the ESP already reported
+the message (an ESP message id or a delivery event), the row is marked sent. Otherwise it is
+returned to "queued" with one attempt counted and sent again with the same Message-ID, so a
+message the transport had accepted just before the crash may arrive twice (receivers and
+ESPs can deduplicate on that Message-ID), and nothing is lost. After SEND_MAX_ATTEMPTS the
+row fails with "outcome unknown" instead of being tried forever.
+"""
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import make_msgid
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import broadcasts, bulk, sequences
+from .emails import site_domain
+from .models import Delivery, Enrollment, Practice, Sequence, Subscriber
+
+Sending = Delivery.Status
+
+
+@dataclass
+class Report:
+    dispatched: int = 0
+    rescheduled: int = 0
+    requeued: int = 0
+    reconciled: int = 0
+    tasks: list[list[int]] = field(default_factory=list)
+
+
+def send_due(now: datetime | None = None) -> Report:
+    """One pass: reconcile, re-enqueue, then dispatch due enrollments and broadcasts."""
+    now = now or timezone.now()
+    report = Report()
+    report.reconciled = reconcile_stale(now)
+    report.requeued = requeue_waiting(now, report)
+    practice = Practice.get()
+    while dispatch_chunk(now, practice, report):
+        pass
+    for broadcast_id in broadcasts.due_ids(now):
+        while broadcasts.dispatch_chunk(broadcast_id, now, partial(enqueue, report=report)):
+            pass
+    return report
+
+
+def enqueue(ids: list[int], now: datetime, report: Report | None = None) -> None:
+    """Send one task for these rows once the transaction commits."""
+    if not ids:
+        return
+    from .tasks import send_batch
+
+    if report is not None:
+        report.tasks.append(ids)
+    # robust: a broker that is down must not undo committed rows; the next pass re-enqueues.
+    task = partial(send_batch.delay, ids, now.isoformat(), time.time())
+    transaction.on_commit(task, robust=True)
+
+
+def due_enrollments(now: datetime, size: int):
+    due = Enrollment.objects.filter(
+        status=Enrollment.Status.ACTIVE,
+        next_send_at__lte=now,
+        sequence__status=Sequence.Status.ACTIVE,
+        subscriber__status=Subscriber.Status.ACTIVE,
+    )
+    due = due.select_related("subscriber", "sequence").order_by("next_send_at")[:size]
+    return due.select_for_update(skip_locked=True, of=("self",))
+
+
+@transaction.atomic
+def dispatch_chunk(now: datetime, practice: Practice, report: Report) -> int:
+    """Ledger rows for one chunk of due enrollments, advanced in the same transaction."""
+    enrollments = list(due_enrollments(now, settings.SEND_CHUNK_SIZE))
+    if not enrollments:
+        return 0
+    steps = _steps_of({e.sequence_id for e in enrollments})
+    received, unfinished = _history(enrollments)
+    rows = []
+    for enrollment in enrollments:
+        if (enrollment.subscriber_id, enrollment.sequence_id) in unfinished:
+            # The previous step is still on its way (a retry, a hold): keep the order.
+            enrollment.next_send_at = now + IN_ORDER_WAIT
+            report.rescheduled += 1
+            continue
+        step = _place(enrollment, steps[enrollment.sequence_id], now, practice)
+        if step is None:
+            report.rescheduled += 1
+            continue
+        if (enrollment.subscriber_id, step.pk) not in received:
+            rows.append(_row(enrollment, step, now))
+        sequences.advance(enrollment, steps[enrollment.sequence_id], now, practice)
+    _save(enrollments, rows)
+    ids = _queued_ids(rows)
+    enqueue(ids, now, report)
+    report.dispatched += len(ids)
+    return len(enrollments)
+
+
+def _place(enrollment: Enrollment, steps, now: datetime, practice) -> object | None:
+    """The step due now, or None after rescheduling (outside the window, or nothing left)."""
+    step = sequences.step_from(steps, enrollment.next_position)
+    if step is None:
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.next_send_at, enrollment.ended_at = None, now
+        return None
+    enrollment.next_position = step.position
+    window = sequences.window_of(enrollment.sequence, practice)
+    zone = sequences.zone_of(enrollment.subscriber, practice)
+    if step.ignore_window or window.contains(now, zone):
+        return step
+    # Late (a pause, an outage, a changed window): wait for the next opening, spread.
+    enrollment.next_send_at = sequences.due_at(enrollment, step, now, practice)
+    return None
+
+
+def _steps_of(sequence_ids: set[int]) -> dict[int, list]:
+    from .models import Step
+
+    steps: dict[int, list] = {pk: [] for pk in sequence_ids}
+    live = Step.objects.filter(sequence_id__in=sequence_ids, removed=False).order_by("position")
+    for step in live:
+        steps[step.sequence_id].append(step)
+    return steps
+
+
+IN_ORDER_WAIT = timedelta(minutes=5)
+UNFINISHED = (Sending.QUEUED, Sending.SENDING)
+
+
+def _history(enrollments: list[Enrollment]) -> tuple[set, set]:
+    """(subscriber, step) pairs already in the ledger, and (subscriber, sequence) pairs
+    with a row still on its way."""
+    rows = Delivery.objects.filter(
+        subscriber_id__in=[e.subscriber_id for e in enrollments],
+        step__sequence_id__in={e.sequence_id for e in enrollments},
+    ).values_list("subscriber_id", "step_id", "step__sequence_id", "status")
+    received, unfinished = set(), set()
+    for subscriber_id, step_id, sequence_id, status in rows:
+        received.add((subscriber_id, step_id))
+        if status in UNFINISHED:
+            unfinished.add((subscriber_id, sequence_id))
+    return received, unfinished
+
+
+def _row(enrollment: Enrollment, step, now: datetime) -> Delivery:
+    retry_at = now + timedelta(seconds=settings.SEND_REQUEUE_AFTER_SECONDS)
+    return Delivery(
+        subscriber_id=enrollment.subscriber_id,
+        step=step,
+        created_at=now,
+        next_attempt_at=retry_at,
+        message_id=new_message_id(),  # recorded with the row, long before any send
+    )
+
+
+def _save(enrollments: list[Enrollment], rows: list[Delivery]) -> None:
+    fields = ["status", "next_position", "next_send_at", "last_sent_at", "ended_at"]
+    bulk.update_rows(Enrollment, enrollments, fields)
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _queued_ids(rows: list[Delivery]) -> list[int]:
+    if not rows:
+        return []
+    # A superset at worst (other queued rows of these people); claiming makes that harmless.
+    found = Delivery.objects.filter(
+        subscriber_id__in={row.subscriber_id for row in rows},
+        step_id__in={row.step_id for row in rows},
+        status=Sending.QUEUED,
+    )
+    return sorted(found.values_list("pk", flat=True))
+
+
+def new_message_id() -> str:
+    """The Message-ID a row will be sent with, made with the row so it is known before sending."""
+    return make_msgid(domain=site_domain())
+
+
+def requeue_waiting(now: datetime, report: Report) -> int:
+    """Queued rows whose task may be lost (or whose retry is due) get a fresh task."""
+    count = 0
+    while True:
+        with transaction.atomic():
+            waiting = Delivery.objects.filter(status=Sending.QUEUED, next_attempt_at__lte=now)
+            waiting = waiting.order_by("next_attempt_at").select_for_update(skip_locked=True)
+            ids = list(waiting.values_list("pk", flat=True)[: settings.SEND_CHUNK_SIZE])
+            if not ids:
+                return count
+            later = now + timedelta(seconds=settings.SEND_REQUEUE_AFTER_SECONDS)
+            Delivery.objects.filter(pk__in=ids).update(next_attempt_at=later)
+            enqueue(ids, now, report)
+        count += len(ids)
+
+
+def reconcile_stale(now: datetime) -> int:
+    """Apply the module's rule to rows a dead worker left in "sending"."""
+    stale = Delivery.objects.filter(
+        status=Sending.SENDING,
+        claimed_at__lt=now - timedelta(seconds=settings.SEND_STALE_AFTER_SECONDS),
+    )
+    reported = stale.exclude(esp_message_id="", event="")
+    done = reported.update(status=Sending.SENT, claim_token="")
+    exhausted = stale.filter(attempts__gte=settings.SEND_MAX_ATTEMPTS - 1).update(
+        status=Sending.FAILED, claim_token="", last_error="outcome unknown: the worker died"
+    )
+    retried = stale.update(
+        status=Sending.QUEUED, claim_token="", attempts=F("attempts") + 1, next_attempt_at=now
+    )
+    return done + exhausted + retried

@@ -1,0 +1,72 @@
+"""Sort send errors into transient and permanent, and pause a sender that keeps failing."""
+
+import smtplib
+
+from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
+from django.conf import settings
+from django.db.models import F
+
+from .models import Broadcast, Delivery, Sequence
+
+# HTTP statuses from an ESP API that are worth retrying; every other 4xx is a rejection.
+RETRYABLE_HTTP = {408, 409, 425, 429}
+
+
+def is_permanent(error: Exception) -> bool:
+    """A rejection that a retry cannot fix (bad address, refused content, 5xx SMTP reply)."""
+    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
+        return True
+    if isinstance(error, AnymailAPIError):
+        status = getattr(error, "status_code", None)
+        return status is not None and 400 <= status < 500 and status not in RETRYABLE_HTTP
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False  # timeouts, refused or dropped connections, anything unknown: try again
+
+
+def breaks_connection(error: Exception) -> bool:
+    """A failure of the transport itself: the rest of the chunk should wait, not be tried."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
+        return isinstance(error, smtplib.SMTPServerDisconnected)
+    return isinstance(error, OSError) and not isinstance(error, AnymailAPIError)
+
+
+def describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+def esp_message_id(message) -> str:
+    status = getattr(message, "anymail_status", None)
+    found = getattr(status, "message_id", None)
+    return "" if found is None else str(found)
+
+
+def count_streaks(outcomes: list[tuple[Delivery, bool]]) -> None:
+    """Track consecutive failures per sequence or broadcast; pause one that reaches the limit."""
+    streaks: dict[tuple[type, int], tuple[bool, int]] = {}
+    for row, ok in outcomes:
+        key = (Sequence, row.step.sequence_id) if row.step_id else (Broadcast, row.broadcast_id)
+        reset, count = streaks.get(key, (False, 0))
+        streaks[key] = (True, 0) if ok else (reset, count + 1)
+    for (model, pk), (reset, count) in streaks.items():
+        value = count if reset else F("consecutive_failures") + count
+        model.objects.filter(pk=pk).update(consecutive_failures=value)
+        if count:
+            _pause_if_failing(model, pk)
+
+
+def _pause_if_failing(model, pk: int) -> None:
+    limit = settings.SEND_AUTO_PAUSE_AFTER
+    last = Delivery.objects.filter(**{_field(model): pk}).exclude(last_error="")
+    error = last.order_by("-pk").values_list("last_error", flat=True).first() or ""
+    reason = f"Paused after {limit} failed sends in a row. Last error: {error}"[:300]
+    running = model.objects.filter(pk=pk, consecutive_failures__gte=limit)
+    running = running.exclude(status__in=[model.Status.PAUSED, "archived", "cancelled"])
+    running.update(status=model.Status.PAUSED, paused_reason=reason)
+
+
+def _field(model) -> str:
+    return "step__sequence_id" if model is Sequence else "broadcast_id"

@@ -1,0 +1,43 @@
+"""ESPs with batch APIs get one call per step and chunk, each recipient's result recorded."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.test import override_settings
+
+from newsletter import dispatch, sending
+from newsletter.models import Delivery
+
+from .sequencing import enrolled, make_sequence
+
+NOON = datetime(2026, 11, 3, 17, 0, tzinfo=UTC)
+ANYMAIL_TEST = {"default": {"BACKEND": "anymail.backends.test.EmailBackend"}}
+
+
+@pytest.fixture
+def batch_esp(settings):
+    # anymail's test backend substitutes merge fields, so it batches like Mailgun or SendGrid.
+    settings.ANYMAIL_BATCH_SIZES = {"test": 2}
+    with override_settings(MAILERS=ANYMAIL_TEST):
+        yield
+
+
+def test_a_batch_esp_gets_one_call_per_chunk_and_every_row_is_recorded(audience, outbox, batch_esp):
+    make_sequence(audience)
+    for n in range(5):
+        enrolled(audience, f"p{n}@example.com", NOON)
+    report = dispatch.send_due(NOON)
+    results = sending.send_batch(report.tasks[0], NOON)
+    assert [len(message.to) for message in outbox] == [2, 2, 1]
+    assert len(results.sent) == 5
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert Delivery.objects.exclude(esp_message_id="").count() == 5
+
+
+def test_without_a_batch_esp_each_email_is_its_own_call(audience, outbox):
+    make_sequence(audience)
+    for n in range(3):
+        enrolled(audience, f"p{n}@example.com", NOON)
+    report = dispatch.send_due(NOON)
+    sending.send_batch(report.tasks[0], NOON)
+    assert [message.to for message in outbox] == [[f"p{n}@example.com"] for n in range(3)]

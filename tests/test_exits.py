@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from newsletter import booking, dispatch, sequences, subscriptions
+from newsletter import booking, data_rights, dispatch, sequences, subscriptions
 from newsletter.models import Delivery, Enrollment
 
 from .sequencing import enrolled, make_sequence, run_pass, run_until_done, subjects_by_person
@@ -105,5 +105,5 @@ def test_a_send_already_claimed_is_stopped_when_the_subscriber_booked_meanwhile(
 
 
 def test_erasing_ends_every_sequence(reader):
-    subscriptions.erase(reader)
+    data_rights.erase(reader)
     assert enrollment(reader).exit_reason == "erased"

@@ -11,6 +11,28 @@ from newsletter import demo, subscriptions, tokens
 from newsletter.models import Audience, Practice, Subscriber
 
 
+def _shared_database() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def pytest_report_header(config):
+    if not _shared_database():
+        return (
+            "SQLite pass: `worker` tests (a real Celery worker sharing the database) are "
+            "deselected here and run in the PostgreSQL pass."
+        )
+
+
+def pytest_collection_modifyitems(config, items):
+    """A worker process cannot see an in-memory SQLite test database, so it needs PostgreSQL."""
+    if _shared_database():
+        return
+    worker = [item for item in items if item.get_closest_marker("worker")]
+    if worker:
+        config.hook.pytest_deselected(items=worker)
+        items[:] = [item for item in items if not item.get_closest_marker("worker")]
+
+
 @pytest.fixture(autouse=True)
 def clean_cache():
     """Rate-limit counters live in Redis; every test starts from zero (fails if Redis is down)."""

@@ -5,7 +5,6 @@ sent again with the same Message-ID once stale, so the only duplicates an SMTP s
 are messages it had already accepted from the worker that died.
 """
 
-import os
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -17,15 +16,9 @@ from newsletter.models import Delivery
 from .sequencing import make_sequence, make_subscriber
 from .worker_harness import Engine, run_clock, wait_for
 
-# Worker tests share a real database with another process: PostgreSQL only (see the comment
-# in test_worker_end_to_end.py); CI's PostgreSQL run always executes them.
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs DATABASE_URL=postgres://... (a database the worker process can share)",
-    ),
-]
+# Worker tests share a real database with another process: collected on PostgreSQL only (see
+# tests/conftest.py); CI's PostgreSQL pass always runs them.
+pytestmark = [pytest.mark.worker]
 
 TUESDAY_10AM_NEW_YORK = datetime(2026, 11, 3, 15, 0, tzinfo=UTC)
 PEOPLE = 120

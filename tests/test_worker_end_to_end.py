@@ -4,7 +4,6 @@ The test owns the clock: it publishes send_due(now) to the broker as beat would,
 worker makes no scheduling decision from its own clock. Mail arrives at a real SMTP sink.
 """
 
-import os
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
@@ -17,16 +16,10 @@ from .sequencing import DELAYS, make_sequence, make_subscriber
 from .worker_harness import Engine, run_clock
 
 # The worker is another process, so it must see this test's data in a real shared database.
-# On SQLite the test database lives in this process (in memory), so these tests only run
-# when DATABASE_URL is PostgreSQL; CI runs the suite on PostgreSQL too, where they always run
-# (and fail, never skip, if Redis or PostgreSQL is missing).
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs DATABASE_URL=postgres://... (a database the worker process can share)",
-    ),
-]
+# On SQLite the test database lives in this process (in memory), so these tests are
+# collected only when DATABASE_URL is PostgreSQL (see tests/conftest.py); CI's PostgreSQL pass
+# always runs them, and they fail, never skip, if Redis or PostgreSQL is missing.
+pytestmark = [pytest.mark.worker]
 
 ZONES = ["America/New_York", "Europe/Berlin", "Asia/Tokyo", ""]  # "" = practice default
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import addresses, sequences
+from . import addresses, emails, sequences
 from .models import Audience, ConsentEvent, Membership, Practice, Subscriber, Suppression
 from .models.subscribers import ConsentKind
 
@@ -179,6 +179,15 @@ def confirm(subscriber_id: int, audience_ids: list[int], client: Client) -> Subs
     return subscriber
 
 
+def send_confirmation_email(subscriber_id: int, audience_ids: list[int]) -> bool:
+    """Send the confirmation email unless the address may no longer be mailed."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or _never_mail(subscriber):
+        return False
+    emails.confirmation(subscriber, audience_ids).send(using="default")
+    return True
+
+
 def _never_mail(subscriber: Subscriber) -> bool:
     return subscriber.status in NEVER_MAIL or is_suppressed(subscriber.email)
 
@@ -196,7 +205,8 @@ def join(subscriber: Subscriber, audiences: list[Audience]) -> None:
         Membership.objects.get_or_create(
             subscriber=subscriber, audience=audience, defaults={"joined_at": now}
         )
-    if subscriber.status == Status.ACTIVE:
+    # A paused subscriber is enrolled too: sending holds their steps until the pause ends.
+    if subscriber.status in (Status.ACTIVE, Status.PAUSED):
         sequences.enroll(subscriber, audiences, now=now)
 
 

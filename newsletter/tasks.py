@@ -4,16 +4,12 @@ from datetime import datetime
 
 from celery import shared_task
 
-from . import dispatch, emails, sending, subscriptions
-from .models import Subscriber
+from . import dispatch, sending, subscriptions
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_confirmation(subscriber_id: int, audience_ids: list[int]) -> None:
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is None or subscriber.status in subscriptions.NEVER_MAIL:
-        return
-    emails.confirmation(subscriber, audience_ids).send(using="default")
+def send_confirmation(subscriber_id: int, audience_ids: list[int]) -> bool:
+    return subscriptions.send_confirmation_email(subscriber_id, audience_ids)
 
 
 @shared_task

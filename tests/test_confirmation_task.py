@@ -1,0 +1,36 @@
+"""The confirmation task mails only addresses that may still be mailed."""
+
+from newsletter import addresses, subscriptions, tasks
+from newsletter.models import Membership, Suppression
+
+from .sequencing import make_sequence
+
+
+def test_the_task_sends_nothing_to_an_address_suppressed_after_it_was_queued(
+    subscribe, outbox, audience
+):
+    subscriber = subscribe("later-bounced@example.com")
+    outbox.clear()
+    Suppression.objects.create(
+        address_hash=addresses.suppression_hash(subscriber.email), reason="bounced"
+    )
+    assert tasks.send_confirmation(subscriber.pk, [audience.pk]) is False
+    assert outbox == []
+
+
+def test_the_task_sends_the_confirmation_to_a_pending_address(subscribe, outbox, audience):
+    subscriber = subscribe("pending@example.com")
+    outbox.clear()
+    assert tasks.send_confirmation(subscriber.pk, [audience.pk]) is True
+    assert [m.to for m in outbox] == [["pending@example.com"]]
+
+
+def test_a_topic_joined_while_paused_enrolls_so_the_series_starts_after_the_pause(
+    active_subscriber, audience
+):
+    subscriptions.pause(active_subscriber, 2)
+    active_subscriber.refresh_from_db()
+    Membership.objects.filter(subscriber=active_subscriber).delete()
+    sequence = make_sequence(audience)
+    subscriptions.join(active_subscriber, [audience])
+    assert active_subscriber.enrollments.filter(sequence=sequence, status="active").count() == 1

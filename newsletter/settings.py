@@ -220,6 +220,8 @@ SEND_REQUEUE_AFTER_SECONDS = int(os.environ.get("SEND_REQUEUE_AFTER_SECONDS", "1
 SEND_STALE_AFTER_SECONDS = int(os.environ.get("SEND_STALE_AFTER_SECONDS", "600"))
 # Shared secret a scheduling tool sends in the X-Booking-Secret header; empty turns the hook off.
 BOOKING_HOOK_SECRET = os.environ.get("BOOKING_HOOK_SECRET", "")
+# The mailto half of List-Unsubscribe; the practice's reply-to (else its sender) when unset.
+UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"newsletter@{_site.hostname}")
 
 LOGGING = {

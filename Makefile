@@ -29,9 +29,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-# System tools the test suite drives: Debian's Chromium for browser tests, SpamAssassin and
+# System tools the test suite drives: Debian's Chromium for browser tests, redis-server for
+# the tests that restart a private Redis, SpamAssassin and
 # the npm checkers (axe-core, doiuse-email) in tests/checks/. Installs only what is missing.
-DEBIAN_TOOLS := chromium spamassassin
+DEBIAN_TOOLS := chromium spamassassin redis-server
 CHECKS := tests/checks
 
 tools:

@@ -22,8 +22,8 @@ def outbox_directory() -> Path:
 
 @staff_member_required
 def outbox(request):
-    messages = [_summary(path) for path in list_messages(outbox_directory())[:200]]
-    context = {**admin.site.each_context(request), "messages": messages, "title": "Outbox"}
+    emails = [_summary(path) for path in list_messages(outbox_directory())[:200]]
+    context = {**admin.site.each_context(request), "emails": emails, "title": "Outbox"}
     return render(request, "newsletter/staff/outbox.html", context)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from .. import booking, broadcasts, sequence_edits
 from ..models import Broadcast, Delivery, Enrollment, Sequence, Step
 from .lockscreen import LockScreenWarningsMixin
-from .subscribers import SubscriberAdmin
+from .subscribers import ReadOnlyAdmin, SubscriberAdmin
 
 
 class StepForm(forms.ModelForm):
@@ -192,19 +192,10 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["subscriber", "step", "broadcast", "status", "attempts", "created_at"]
     list_filter = ["status", "event"]
     search_fields = ["subscriber__email", "message_id"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.action(description="Mark as booked (ends their nurture sequences)")

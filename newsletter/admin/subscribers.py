@@ -17,6 +17,19 @@ admin.site.site_title = "Newsletter"
 admin.site.index_title = "Your newsletter"
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record nobody edits by hand: consent proof, the send ledger."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -70,19 +83,10 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsentEvent)
-class ConsentEventAdmin(admin.ModelAdmin):
+class ConsentEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "subscriber", "kind", "channel", "consent_version"]
     list_filter = ["kind", "channel"]
     search_fields = ["subscriber__email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Audience)

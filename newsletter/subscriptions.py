@@ -4,6 +4,7 @@ import enum
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -143,7 +144,9 @@ def _send_confirmation(subscriber: Subscriber, audience_ids: list[int], fresh: b
     ):
         return Outcome.THROTTLED
     Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
-    tasks.send_confirmation.delay_on_commit(subscriber.pk, audience_ids)
+    # robust: an unreachable broker is logged, never turned into an error page for the visitor.
+    send = partial(tasks.send_confirmation.delay, subscriber.pk, audience_ids)
+    transaction.on_commit(send, robust=True)
     return Outcome.CONFIRMATION_SENT
 
 
@@ -211,10 +214,11 @@ def join(subscriber: Subscriber, audiences: list[Audience]) -> None:
 
 
 def unsubscribe(subscriber: Subscriber, channel: str, client: Client | None = None) -> None:
-    """Stop every email at once; harmless when already unsubscribed or erased."""
+    """Stop every email at once; harmless when already unsubscribed or never to be mailed."""
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-        if subscriber.status in (Status.UNSUBSCRIBED, Status.ERASED):
+        # A bounced or complained address stays so: "unsubscribed" could be undone later.
+        if subscriber.status in (Status.UNSUBSCRIBED, *NEVER_MAIL):
             return
         subscriber.status = Status.UNSUBSCRIBED
         subscriber.unsubscribed_at = _now()

@@ -152,6 +152,21 @@ CASES = {
     "JSON body a huge number": Case(
         "POST", "/subscribe/", '{"email": ' + "9" * 5000 + "}", content_type="application/json"
     ),
+    "JSON lone surrogate in a name": Case(
+        "POST",
+        "/subscribe/",
+        '{"email": "new@example.com", "consent": true, "first_name": "A\\ud800"}',
+        content_type="application/json",
+    ),
+    "JSON lone surrogate in the source": Case(
+        "POST",
+        "/subscribe/",
+        '{"email": "new@example.com", "consent": true, "source": "https://b.example/\\udfff"}',
+        content_type="application/json",
+    ),
+    "JSON nested 100,000 deep": Case(
+        "POST", "/subscribe/", "[" * 100_000 + "]" * 100_000, content_type="application/json"
+    ),
     "JSON body not UTF-8": Case("POST", "/subscribe/", "\udcff", content_type="application/json"),
     "plain text body": Case("POST", "/subscribe/", "email=x", content_type="text/plain"),
     "broken multipart body": Case(
@@ -169,6 +184,9 @@ CASES = {
     "DELETE to subscribe": Case("DELETE", "/subscribe/", status=405),
     "unlisted origin": Case(
         "POST", "/subscribe/", form(), headers={"Origin": "https://evil.example"}, status=403
+    ),
+    "sandboxed frame (Origin: null)": Case(
+        "POST", "/subscribe/", form(), headers={"Origin": "null"}, status=403
     ),
     # tampered, truncated and misused links
     "tampered confirm link, page": Case("GET", "/confirm/{confirm:tampered}/"),

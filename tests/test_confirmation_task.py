@@ -34,3 +34,26 @@ def test_a_topic_joined_while_paused_enrolls_so_the_series_starts_after_the_paus
     sequence = make_sequence(audience)
     subscriptions.join(active_subscriber, [audience])
     assert active_subscriber.enrollments.filter(sequence=sequence, status="active").count() == 1
+
+
+def test_an_unreachable_broker_never_turns_subscribing_into_an_error_page(
+    transactional_db, client, monkeypatch
+):
+    from newsletter import demo
+
+    demo.load_demo(sequences=False)  # a real commit runs the on-commit enqueue
+    calls = []
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        calls.append(args)
+        raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    monkeypatch.setattr(tasks.send_confirmation, "delay", broker_down)
+    response = client.post(
+        "/subscribe/",
+        {"email": "reader@example.com", "consent": "yes"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 200 and response.json()["ok"] is True
+    assert len(calls) == 1  # the enqueue was attempted, failed, and was only logged

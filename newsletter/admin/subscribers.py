@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from .. import subscriptions
 from ..models import (
     Audience,
     ConsentEvent,
@@ -48,10 +49,12 @@ class ConsentEventInline(ReadOnlyInline):
     verbose_name_plural = "consent history"
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
+    """Lists change through the subscriber's own preferences, which record consent."""
+
     model = Subscriber.audiences.through
-    extra = 0
-    readonly_fields = ["joined_at"]
+    readonly_fields = ["audience", "joined_at"]
+    fields = readonly_fields
     verbose_name_plural = "lists"
 
 
@@ -72,6 +75,14 @@ class SubscriberAdmin(admin.ModelAdmin):
     fields = ["email", "first_name", "time_zone", *readonly_fields[1:]]
     inlines = [MembershipInline, ConsentEventInline]
     date_hierarchy = "created_at"
+
+    actions = ["unsubscribe"]
+
+    @admin.action(description="Unsubscribe (on their request, e.g. by email)")
+    def unsubscribe(self, request, queryset):
+        for subscriber in queryset:
+            subscriptions.unsubscribe(subscriber, "admin")
+        self.message_user(request, f"Unsubscribed {queryset.count()} subscriber(s).")
 
     def has_add_permission(self, request):
         # People subscribe themselves; the list stays separate from client records.

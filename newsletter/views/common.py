@@ -27,10 +27,14 @@ def client(request: HttpRequest, source_url: str = "") -> Client:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The visitor's address as the rate limits see it (first hop of a proxy header)."""
+    """The visitor's address as the rate limits see it.
+
+    From a proxy header such as X-Forwarded-For this is the right-most entry: the one the
+    trusted proxy appended; entries to its left are whatever the client chose to send.
+    """
     raw = request.META.get(settings.RATELIMIT_IP_META_KEY or "REMOTE_ADDR", "")
     try:
-        return str(ipaddress.ip_address(raw.split(",")[0].strip()))
+        return str(ipaddress.ip_address(raw.split(",")[-1].strip()))
     except ValueError:
         return None
 
@@ -39,10 +43,7 @@ def fields(request: HttpRequest) -> QueryDict | dict:
     """Form fields from a form-encoded, multipart or JSON body; JSON values must be text."""
     if request.content_type != "application/json":
         return request.POST
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise BadBody("The request body is not valid JSON.") from None
+    data = read_json(request.body)
     if not isinstance(data, dict):
         raise BadBody("Send a JSON object of fields.")
     clean = {}
@@ -55,6 +56,16 @@ def fields(request: HttpRequest) -> QueryDict | dict:
             raise BadBody(f"The field {name!r} must be text.")
         clean[name] = value or ""
     return clean
+
+
+def read_json(body: bytes):
+    """A JSON document whose every string is valid text, or BadBody."""
+    try:
+        data = json.loads(body or b"{}")
+        json.dumps(data, ensure_ascii=False).encode()  # lone surrogates cannot be stored
+    except (ValueError, UnicodeError, RecursionError):
+        raise BadBody("The request body is not valid JSON.") from None
+    return data
 
 
 def error(request: HttpRequest, status: int, message: str, field: str = "__all__"):

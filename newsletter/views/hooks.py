@@ -1,7 +1,6 @@
 """Webhooks from other tools: a scheduling tool reports a booked consultation."""
 
 import hmac
-import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .. import addresses, booking
+from .common import BadBody, read_json
 
 SECRET_HEADER = "X-Booking-Secret"
 
@@ -36,8 +36,8 @@ def booked(request: HttpRequest) -> JsonResponse:
 
 def _email_from(body: bytes) -> str | None:
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data = read_json(body)
+    except BadBody:
         return None
     email = data.get("email") if isinstance(data, dict) else None
     return email.strip() if isinstance(email, str) and email.strip() else None

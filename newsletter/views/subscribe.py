@@ -19,7 +19,8 @@ SUCCESS = "Thank you. Please check your inbox for an email asking you to confirm
 def origin_allowed(request: HttpRequest) -> bool:
     origin = request.headers.get("Origin")
     site = settings.SITE_URL.split("/", 3)[:3]
-    return origin in (None, "null", "/".join(site)) or origin in settings.ALLOWED_EMBED_ORIGINS
+    # "null" comes from sandboxed frames and local files: any site can send it, so it is refused.
+    return origin in (None, "/".join(site)) or origin in settings.ALLOWED_EMBED_ORIGINS
 
 
 def embed_cors_allowed(sender, request: HttpRequest, **kwargs) -> bool:

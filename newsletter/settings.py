@@ -1,6 +1,7 @@
 """Configuration, read from environment variables (the README lists them all)."""
 
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -196,6 +197,9 @@ def smtp_mailer(url: str) -> dict:
 
 
 MAILERS, ANYMAIL = mailers_from_env()
+# Tracking webhooks stay closed until the operator sets ANYMAIL_WEBHOOK_SECRET="user:password"
+# (also given to the ESP): nobody else may report an address as bounced.
+ANYMAIL.setdefault("WEBHOOK_SECRET", secrets.token_urlsafe(32) + ":" + secrets.token_urlsafe(32))
 # Recipients per batch API call; only ESPs that emails.merge_field_format() knows batch at all.
 ANYMAIL_BATCH_SIZES = {
     "sendgrid": 1000,

@@ -26,5 +26,7 @@ newsletter_urls = [
 urlpatterns = [
     path("", include((newsletter_urls, "newsletter"))),
     path("admin/", admin.site.urls),
+    # ESP tracking webhooks (bounces, complaints), guarded by ANYMAIL_WEBHOOK_SECRET.
+    path("anymail/", include("anymail.urls")),
     path("", RedirectView.as_view(pattern_name="newsletter:subscribe")),
 ]

@@ -175,10 +175,8 @@ def _send_each(connection, rows: list[Delivery], results: Results, limiter) -> N
     unrecorded = [row for row in rows if not row.message_id]
     messages = list(zip(rows, _messages(rows), strict=True))
     Delivery.objects.bulk_update(unrecorded, ["message_id"])  # recorded before any send
-    for start in range(0, len(messages), RATE_BLOCK):
-        block = messages[start : start + RATE_BLOCK]
-        limiter.acquire(len(block))  # one Redis round trip per block, not per email
-        if not _send_block(connection, block, results):
+    for start in limiter.pace(len(messages), RATE_BLOCK):  # one Redis round trip a chunk
+        if not _send_block(connection, messages[start : start + RATE_BLOCK], results):
             return
 
 

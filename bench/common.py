@@ -65,11 +65,12 @@ def discarding_backend_class():
     from django.core.mail.backends.base import BaseEmailBackend
 
     class Discarding(BaseEmailBackend):
-        """In-memory transport: serialises every message like locmem, then keeps nothing."""
+        """In-memory transport: builds each MIME message as Django's locmem backend does
+        (`message.message()`), then keeps nothing, so memory stays flat at any N."""
 
         def send_messages(self, messages):
             for message in messages:
-                message.message().as_bytes()
+                message.message()
             return len(messages)
 
     return Discarding

@@ -50,7 +50,7 @@ def main() -> None:
         "peak_rss_mb": round(rss_engine, 1),
         "seconds": round(ours, 2),
         "baseline_seconds": round(baseline, 2),
-        # Time inside emails.message_for (rendering), and the rate without it: what the
+        # Time inside emails.messages_for (rendering), and the rate without it: what the
         # ledger, claims, checks and sends cost on their own.
         "render_seconds": round(render_seconds, 2),
         "emails_per_s_excluding_render": round(args.recipients / (ours - render_seconds), 1),
@@ -135,6 +135,7 @@ def raw_django(sample, count: int) -> None:
                 sample.body,
                 sample.from_email,
                 [f"r{n}@example.com"],
+                reply_to=sample.reply_to,
                 headers=dict(sample.extra_headers),
             )
             message.attach_alternative(html, "text/html")
@@ -144,20 +145,20 @@ def raw_django(sample, count: int) -> None:
 
 
 def time_rendering() -> dict:
-    """Wrap emails.message_for to add up the time spent rendering."""
+    """Wrap emails.messages_for (what the sending path calls) to add up rendering time."""
     from newsletter import emails
 
     spent = {"seconds": 0.0}
-    original = emails.message_for
+    original = emails.messages_for
 
-    def message_for(delivery):
+    def messages_for(deliveries):
         started = time.perf_counter()
         try:
-            return original(delivery)
+            return original(deliveries)
         finally:
             spent["seconds"] += time.perf_counter() - started
 
-    emails.message_for = message_for
+    emails.messages_for = messages_for
     return spent
 
 

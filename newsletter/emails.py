@@ -3,6 +3,7 @@
 import functools
 import zoneinfo
 from collections.abc import Sequence as Seq
+from dataclasses import dataclass
 from email.utils import formataddr, make_msgid
 from urllib.parse import quote
 
@@ -280,16 +281,53 @@ def message_id(delivery: Delivery) -> str:
 
 def message_for(delivery: Delivery) -> EmailMultiAlternatives:
     """The complete email for one ledger row: body, footer, links and list headers."""
+    return messages_for([delivery])[0]
+
+
+def messages_for(deliveries: Seq[Delivery]) -> list[EmailMultiAlternatives]:
+    """The email for each row, in order; what readers of one source share is read once."""
     practice = Practice.get()
-    source = source_of(delivery)
+    by_source: dict[tuple, list[int]] = {}
+    for index, delivery in enumerate(deliveries):
+        by_source.setdefault((delivery.step_id, delivery.broadcast_id), []).append(index)
+    messages: list = [None] * len(deliveries)
+    for indexes in by_source.values():
+        group = [deliveries[i] for i in indexes]
+        for index, message in zip(indexes, _same_source(group, practice), strict=True):
+            messages[index] = message
+    return messages
+
+
+def _same_source(deliveries: list[Delivery], practice: Practice) -> list[EmailMultiAlternatives]:
+    source = source_of(deliveries[0])
     audiences = source_audiences(source)
-    rendered = marketing_rendering(source, practice)
-    why = _why([delivery], audiences).get(delivery.subscriber_id)
-    fallback = _fallback_audience(audiences, practice)
-    values = recipient_values(delivery, why, fallback, practice.default_time_zone)
-    headers = {**list_headers(audiences, practice), **recipient_headers(delivery, values, practice)}
-    parts = rendered.fill(values)
-    message = compose(rendered.subject, parts, [delivery.subscriber.email], practice, headers)
+    shared = _Shared(
+        practice=practice,
+        rendered=marketing_rendering(source, practice),
+        fallback=_fallback_audience(audiences, practice),
+        headers=list_headers(audiences, practice),
+    )
+    why = _why(deliveries, audiences)
+    return [_personal(d, why.get(d.subscriber_id), shared) for d in deliveries]
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What every reader of one step or broadcast gets alike."""
+
+    practice: Practice
+    rendered: Rendered
+    fallback: str
+    headers: dict[str, str]
+
+
+def _personal(delivery: Delivery, why, shared: _Shared) -> EmailMultiAlternatives:
+    practice = shared.practice
+    values = recipient_values(delivery, why, shared.fallback, practice.default_time_zone)
+    headers = {**shared.headers, **recipient_headers(delivery, values, practice)}
+    parts = shared.rendered.fill(values)
+    to = [delivery.subscriber.email]
+    message = compose(shared.rendered.subject, parts, to, practice, headers)
     message.metadata = {"delivery_id": str(delivery.pk)}
     return message
 

@@ -1,6 +1,7 @@
 """One send rate per ESP account, shared by every worker on every machine through Redis."""
 
 import time
+from collections.abc import Iterator
 from functools import cache
 
 import redis
@@ -41,9 +42,21 @@ class SendRate:
         return float(script(keys=[self.key], args=[self.per_second, count]))
 
     def acquire(self, count: int = 1) -> None:
-        wait = self.reserve(count)
-        if wait > 0:
-            time.sleep(wait)  # pacing a real send, not a test
+        _sleep_until(time.monotonic() + self.reserve(count))
+
+    def pace(self, count: int, block: int) -> Iterator[int]:
+        """Reserve `count` slots in one round trip, then yield each block's offset when its
+        slots come: one Redis call per chunk, yet the blocks still go out spread at the rate."""
+        first = time.monotonic() + self.reserve(count)
+        for offset in range(0, count, block):
+            _sleep_until(first + (offset / self.per_second if self.per_second > 0 else 0.0))
+            yield offset
+
+
+def _sleep_until(moment: float) -> None:
+    wait = moment - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)  # pacing a real send, not a test
 
 
 def for_this_account() -> SendRate:

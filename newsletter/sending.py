@@ -173,12 +173,10 @@ def _open(rows: list[Delivery], results: Results):
 
 def _send_each(connection, rows: list[Delivery], results: Results, limiter) -> None:
     unrecorded = [row for row in rows if not row.message_id]
-    messages = [(row, _message(row)) for row in rows]
+    messages = list(zip(rows, _messages(rows), strict=True))
     Delivery.objects.bulk_update(unrecorded, ["message_id"])  # recorded before any send
-    for start in range(0, len(messages), RATE_BLOCK):
-        block = messages[start : start + RATE_BLOCK]
-        limiter.acquire(len(block))  # one Redis round trip per block, not per email
-        if not _send_block(connection, block, results):
+    for start in limiter.pace(len(messages), RATE_BLOCK):  # one Redis round trip a chunk
+        if not _send_block(connection, messages[start : start + RATE_BLOCK], results):
             return
 
 
@@ -200,13 +198,18 @@ def _inside_transaction() -> bool:
 
 
 def _message(row: Delivery):
-    message = emails.message_for(row)
-    # The ledger's Message-ID (made with the row) is the one sent, on every attempt, so a
-    # receiver or ESP can recognise a repeat after a crash.
-    if row.message_id:
-        message.extra_headers["Message-ID"] = row.message_id
-    row.message_id = message.extra_headers["Message-ID"]
-    return message
+    return _messages([row])[0]
+
+
+def _messages(rows: list[Delivery]) -> list:
+    messages = emails.messages_for(rows)  # one set of shared reads per chunk, not per row
+    for row, message in zip(rows, messages, strict=True):
+        # The ledger's Message-ID (made with the row) is the one sent, on every attempt, so
+        # a receiver or ESP can recognise a repeat after a crash.
+        if row.message_id:
+            message.extra_headers["Message-ID"] = row.message_id
+        row.message_id = message.extra_headers["Message-ID"]
+    return messages
 
 
 def _send_one(connection, row: Delivery, message, results: Results) -> bool:

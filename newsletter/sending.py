@@ -184,11 +184,31 @@ RATE_BLOCK = 10
 
 
 def _send_block(connection, block, results: Results) -> bool:
-    for row, message in block:
+    for row, message in _still_active(block, results):
         results.untried.remove(row)
         if not _send_one(connection, row, message, results):
             return False
     return True
+
+
+def _still_active(block, results: Results) -> list:
+    """Re-read the block's subscribers right before sending: an opt-out mid-chunk wins."""
+    ids = {row.subscriber_id for row, _ in block}
+    statuses = dict(Subscriber.objects.filter(pk__in=ids).values_list("pk", "status"))
+    keep = []
+    for row, message in block:
+        status = statuses.get(row.subscriber_id)
+        if status == Subscriber.Status.ACTIVE:
+            keep.append((row, message))
+            continue
+        results.untried.remove(row)
+        if status == Subscriber.Status.PAUSED:
+            _finish([row.pk], status=Row.QUEUED, next_attempt_at=None)
+            results.held += 1
+        else:
+            _finish([row.pk], status=Row.SKIPPED, last_error=f"subscriber is {status}")
+            results.skipped += 1
+    return keep
 
 
 def _inside_transaction() -> bool:

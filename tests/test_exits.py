@@ -107,3 +107,26 @@ def test_a_send_already_claimed_is_stopped_when_the_subscriber_booked_meanwhile(
 def test_erasing_ends_every_sequence(reader):
     data_rights.erase(reader)
     assert enrollment(reader).exit_reason == "erased"
+
+
+def test_an_unsubscribe_arriving_while_a_chunk_is_sending_stops_the_rest_of_that_chunk(
+    audience, outbox, monkeypatch
+):
+    from newsletter import sending
+
+    make_sequence(audience)
+    readers = [enrolled(audience, f"r{n:02}@example.com", NOON) for n in range(12)]
+    ids = dispatch.send_due(NOON).tasks[0]
+    last = readers[-1]
+    send_one = sending._send_one
+
+    def send_and_meanwhile_the_last_reader_unsubscribes(connection, row, message, results):
+        if row.subscriber_id == readers[0].pk:
+            subscriptions.unsubscribe(last, channel="one-click")
+        return send_one(connection, row, message, results)
+
+    monkeypatch.setattr(sending, "_send_one", send_and_meanwhile_the_last_reader_unsubscribes)
+    results = sending.send_batch(ids, NOON)
+    assert len(results.sent) == 11 and results.skipped == 1
+    assert "r11@example.com" not in [message.to[0] for message in outbox]
+    assert Delivery.objects.get(subscriber=last).status == "skipped"

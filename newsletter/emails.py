@@ -259,9 +259,7 @@ def list_headers(audiences: list[Audience], practice: Practice) -> dict[str, str
 
 
 def recipient_headers(delivery: Delivery, values: dict, practice: Practice) -> dict[str, str]:
-    mailbox = (
-        settings.UNSUBSCRIBE_MAILTO or practice.reply_to or practice.sender_email
-    )
+    mailbox = settings.UNSUBSCRIBE_MAILTO or practice.reply_to or practice.sender_email
     code = quote(values["unsubscribe_url"].rstrip("/").rsplit("/", 1)[-1])
     mailto = f"mailto:{mailbox}?subject=unsubscribe%20{code}"
     return {

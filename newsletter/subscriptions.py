@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import addresses, emails, sequences
+from . import addresses, sequences
 from .models import Audience, ConsentEvent, Membership, Practice, Subscriber, Suppression
 from .models.subscribers import ConsentKind
 
@@ -180,15 +180,6 @@ def confirm(subscriber_id: int, audience_ids: list[int], client: Client) -> Subs
         if not receiving:  # back after an unsubscribe: pick up the lists kept from before
             sequences.enroll(subscriber, list(subscriber.audiences.all()), now=_now())
     return subscriber
-
-
-def send_confirmation_email(subscriber_id: int, audience_ids: list[int]) -> bool:
-    """Send the confirmation email unless the address may no longer be mailed."""
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is None or _never_mail(subscriber):
-        return False
-    emails.confirmation(subscriber, audience_ids).send(using="default")
-    return True
 
 
 def _never_mail(subscriber: Subscriber) -> bool:

@@ -4,12 +4,17 @@ from datetime import datetime
 
 from celery import shared_task
 
-from . import dispatch, sending, subscriptions
+from . import confirmations, dispatch, sending, subscriptions
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_confirmation(subscriber_id: int, audience_ids: list[int]) -> bool:
-    return subscriptions.send_confirmation_email(subscriber_id, audience_ids)
+    return confirmations.send(subscriber_id, audience_ids)
+
+
+@shared_task
+def resend_lost_confirmations() -> int:
+    return confirmations.resend_lost()
 
 
 @shared_task

@@ -1,6 +1,10 @@
-"""The confirmation task mails only addresses that may still be mailed."""
+"""The confirmation task mails only addresses that may still be mailed, and none is lost."""
 
-from newsletter import addresses, subscriptions, tasks
+from datetime import timedelta
+
+from django.utils import timezone
+
+from newsletter import addresses, confirmations, subscriptions, tasks
 from newsletter.models import Membership, Suppression
 
 from .sequencing import make_sequence
@@ -57,3 +61,29 @@ def test_an_unreachable_broker_never_turns_subscribing_into_an_error_page(
     )
     assert response.status_code == 200 and response.json()["ok"] is True
     assert len(calls) == 1  # the enqueue was attempted, failed, and was only logged
+
+
+def test_a_confirmation_lost_with_the_broker_is_sent_by_the_next_sweep(
+    subscribe, outbox, audience, monkeypatch, django_capture_on_commit_callbacks
+):
+    delay = tasks.send_confirmation.delay
+    monkeypatch.setattr(tasks.send_confirmation, "delay", lambda *args: None)  # lost message
+    subscriber = subscribe("lost@example.com")
+    assert outbox == []
+    monkeypatch.setattr(tasks.send_confirmation, "delay", delay)
+    soon = timezone.now() + timedelta(minutes=2)
+    assert confirmations.resend_lost(soon) == 0  # too early: the task may still be on its way
+    later = timezone.now() + timedelta(minutes=11)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirmations.resend_lost(later) == 1
+    assert [m.to for m in outbox] == [["lost@example.com"]]
+    assert audience.name in outbox[0].body
+    subscriber.refresh_from_db()
+    assert subscriber.confirmation_mailed_at is not None
+    assert confirmations.resend_lost(later) == 0  # sent once, not again
+
+
+def test_the_sweep_leaves_confirmations_that_were_sent_alone(subscribe, outbox):
+    subscribe("fine@example.com")
+    assert len(outbox) == 1
+    assert confirmations.resend_lost(timezone.now() + timedelta(minutes=11)) == 0

@@ -40,7 +40,10 @@ class Subscriber(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Asked for (sets the resend throttle) and actually handed to the transport: a gap between
+    # the two means the broker lost the task, and the next sweep sends it again.
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmation_mailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = SubscriberQuerySet.as_manager()
 

@@ -1,0 +1,64 @@
+"""Confirmation emails: send one, and send again any that a lost broker message dropped."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import emails
+from .models import Audience, ConsentEvent, Subscriber
+from .models.subscribers import ConsentKind
+from .subscriptions import _never_mail
+
+Status = Subscriber.Status
+LOST_AFTER = timedelta(minutes=10)
+
+
+def send(subscriber_id: int, audience_ids: list[int]) -> bool:
+    """Send the confirmation email unless the address may no longer be mailed."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or _never_mail(subscriber):
+        return False
+    emails.confirmation(subscriber, audience_ids).send(using="default")
+    Subscriber.objects.filter(pk=subscriber_id).update(confirmation_mailed_at=timezone.now())
+    return True
+
+
+def lost(now: datetime) -> list[Subscriber]:
+    """Pending addresses whose requested confirmation never reached the transport."""
+    window = timedelta(days=settings.CONFIRMATION_MAX_AGE_DAYS)
+    unsent = Q(confirmation_mailed_at__isnull=True) | Q(
+        confirmation_mailed_at__lt=F("confirmation_sent_at")
+    )
+    return list(
+        Subscriber.objects.filter(
+            unsent,
+            status__in=[Status.PENDING, Status.UNSUBSCRIBED],
+            confirmation_sent_at__lte=now - LOST_AFTER,
+            confirmation_sent_at__gte=now - window,
+        )
+    )
+
+
+def resend_lost(now: datetime | None = None) -> int:
+    """Enqueue again each confirmation a broker outage lost; returns how many."""
+    from . import tasks
+
+    subscribers = lost(now or timezone.now())
+    for subscriber in subscribers:
+        audience_ids = _requested_audiences(subscriber)
+        transaction.on_commit(
+            lambda pk=subscriber.pk, ids=audience_ids: tasks.send_confirmation.delay(pk, ids),
+            robust=True,
+        )
+    return len(subscribers)
+
+
+def _requested_audiences(subscriber: Subscriber) -> list[int]:
+    requests = ConsentEvent.objects.filter(subscriber=subscriber, kind=ConsentKind.REQUESTED)
+    latest = requests.order_by("-created_at", "-pk").first()
+    slug = (latest.detail or {}).get("audience") if latest else None
+    audience = Audience.objects.filter(slug=slug).first() if slug else None
+    return [(audience or Audience.default()).pk]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from . import emails
 from .models import Audience, ConsentEvent, Subscriber
 from .models.subscribers import ConsentKind
-from .subscriptions import _never_mail
+from .subscriptions import never_mail
 
 Status = Subscriber.Status
 LOST_AFTER = timedelta(minutes=10)
@@ -19,7 +19,7 @@ LOST_AFTER = timedelta(minutes=10)
 def send(subscriber_id: int, audience_ids: list[int]) -> bool:
     """Send the confirmation email unless the address may no longer be mailed."""
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is None or _never_mail(subscriber):
+    if subscriber is None or never_mail(subscriber):
         return False
     emails.confirmation(subscriber, audience_ids).send(using="default")
     Subscriber.objects.filter(pk=subscriber_id).update(confirmation_mailed_at=timezone.now())

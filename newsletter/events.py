@@ -5,6 +5,7 @@ into one normalised `tracking` signal whatever the provider.
 """
 
 from anymail.signals import AnymailTrackingEvent, EventType, tracking
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
 
@@ -60,7 +61,7 @@ def never_mail_again(address: str, status: str, reason: str) -> None:
     """Suppress the address, mark the subscriber and end every sequence place at once."""
     try:
         address = addresses.normalise(address)
-    except Exception:  # noqa: BLE001 (a provider's malformed recipient changes nothing)
+    except ValidationError:  # a provider's malformed recipient changes nothing
         return
     with transaction.atomic():
         Suppression.objects.get_or_create(

@@ -217,10 +217,6 @@ def _inside_transaction() -> bool:
     return any(not getattr(block, "_from_testcase", False) for block in blocks)
 
 
-def _message(row: Delivery):
-    return _messages([row])[0]
-
-
 def _messages(rows: list[Delivery]) -> list:
     messages = emails.messages_for(rows)  # one set of shared reads per chunk, not per row
     for row, message in zip(rows, messages, strict=True):

@@ -165,7 +165,7 @@ def confirm(subscriber_id: int, audience_ids: list[int], client: Client) -> Subs
     """Confirm a subscription (double opt-in); confirming twice changes nothing more."""
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
-        if subscriber is None or _never_mail(subscriber):
+        if subscriber is None or never_mail(subscriber):
             return None
         new_audiences = Audience.objects.filter(pk__in=audience_ids).exclude(subscribers=subscriber)
         receiving = subscriber.status in (Status.ACTIVE, Status.PAUSED)
@@ -182,7 +182,8 @@ def confirm(subscriber_id: int, audience_ids: list[int], client: Client) -> Subs
     return subscriber
 
 
-def _never_mail(subscriber: Subscriber) -> bool:
+def never_mail(subscriber: Subscriber) -> bool:
+    """True when nothing at all may be sent to this subscriber any more."""
     return subscriber.status in NEVER_MAIL or is_suppressed(subscriber.email)
 
 

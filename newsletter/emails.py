@@ -14,6 +14,7 @@ from django.utils.html import escape
 
 from . import rendering, tokens
 from .headers import register as register_header_folding
+from .mime import Email
 from .models import Audience, Broadcast, Delivery, Membership, Practice, Step, Subscriber
 from .palette import palette
 from .rendering import Rendered, token
@@ -68,7 +69,7 @@ def compose(
 ) -> EmailMultiAlternatives:
     """The message object every email becomes: parts are (html, text)."""
     html, text = parts
-    message = EmailMultiAlternatives(
+    message = Email(
         subject=subject,
         body=text,
         from_email=sender(practice),

@@ -1,13 +1,14 @@
 """One-off newsletters to audiences: schedule, dispatch through the ledger, progress, cancel."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from . import bulk
 from .models import Broadcast, Delivery, Subscriber
 
 State = Broadcast.Status
@@ -45,25 +46,15 @@ def dispatch_chunk(broadcast_id: int, now: datetime, enqueue: Callable) -> int:
             broadcast.status = State.SENT
             broadcast.save(update_fields=["status"])
         return 0
-    from .dispatch import new_message_id
+    from .dispatch import LEDGER_FIELDS, ledger_row
 
-    retry_at = now + timedelta(seconds=settings.SEND_REQUEUE_AFTER_SECONDS)
-    rows = [
-        Delivery(
-            subscriber_id=pk,
-            broadcast=broadcast,
-            created_at=now,
-            next_attempt_at=retry_at,
-            message_id=new_message_id(),
-        )
-        for pk in recipient_ids
-    ]
-    created = Delivery.objects.bulk_create(rows)
+    rows = [ledger_row(pk, now, broadcast=broadcast) for pk in recipient_ids]
+    created = bulk.insert_rows(Delivery, LEDGER_FIELDS, rows)
     if broadcast.status == State.SCHEDULED:
         broadcast.status = State.SENDING
         broadcast.save(update_fields=["status"])
-    enqueue([row.pk for row in created], now)
-    return len(created)
+    enqueue(created, now)
+    return len(recipient_ids)
 
 
 def _next_recipients(broadcast: Broadcast, size: int) -> list[int]:

@@ -1,6 +1,8 @@
-"""Multi-row UPDATEs in one statement (Django's bulk_update builds a CASE per row and field).
+"""Multi-row INSERTs and UPDATEs in one statement each, for the hot sending path.
 
-Used on the hot sending path, where a chunk advances hundreds of enrollments at once.
+A chunk writes hundreds of ledger rows and advances as many enrollments at once. Django's
+bulk_update builds a CASE per row and field, and bulk_create with ignore_conflicts cannot
+say which rows it inserted; these build one plain statement from a VALUES list.
 """
 
 from django.db import connections, router
@@ -38,3 +40,35 @@ def _slot(field, connection) -> str:
     if connection.vendor == "postgresql":
         return f"CAST(%s AS {field.db_type(connection)})"
     return "%s"
+
+
+def insert_rows(model, fields: list[str], rows: list[tuple], batch: int = 500) -> list[int]:
+    """INSERT rows (values in `fields` order), skipping any that break a unique constraint.
+
+    Returns the primary keys of the rows inserted, in order. Fields not named take their
+    model default ("" or NULL where there is none), evaluated once for the statement.
+    """
+    connection = connections[router.db_for_write(model)]
+    named = [model._meta.get_field(name) for name in fields]
+    others = [f for f in model._meta.concrete_fields if f not in named and not f.primary_key]
+    columns = named + others
+    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    names = ", ".join(quote(f.column) for f in columns)
+    slots = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    inserted = []
+    for start in range(0, len(rows), batch):
+        part = rows[start : start + batch]
+        sql = (
+            f"INSERT INTO {table} ({names}) VALUES {', '.join([slots] * len(part))} "
+            f"ON CONFLICT DO NOTHING RETURNING {pk}"
+        )
+        params = []
+        for row in part:
+            params += [f.get_db_prep_save(v, connection) for f, v in zip(named, row, strict=True)]
+            params += defaults
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            inserted += [found for (found,) in cursor.fetchall()]
+    return sorted(inserted)

@@ -101,8 +101,7 @@ def dispatch_chunk(now: datetime, practice: Practice, report: Report) -> int:
         if (enrollment.subscriber_id, step.pk) not in received:
             rows.append(_row(enrollment, step, now))
         sequences.advance(enrollment, steps[enrollment.sequence_id], now, practice)
-    _save(enrollments, rows)
-    ids = _queued_ids(rows)
+    ids = _save(enrollments, rows)
     enqueue(ids, now, report)
     report.dispatched += len(ids)
     return len(enrollments)
@@ -154,33 +153,36 @@ def _history(enrollments: list[Enrollment]) -> tuple[set, set]:
     return received, unfinished
 
 
-def _row(enrollment: Enrollment, step, now: datetime) -> Delivery:
+LEDGER_FIELDS = ["subscriber", "step", "broadcast", "created_at", "next_attempt_at", "message_id"]
+
+
+def ledger_row(subscriber_id: int, now: datetime, step=None, broadcast=None) -> tuple:
+    """A new queued Delivery, in LEDGER_FIELDS order, for `bulk.insert_rows`."""
     retry_at = now + timedelta(seconds=settings.SEND_REQUEUE_AFTER_SECONDS)
-    return Delivery(
-        subscriber_id=enrollment.subscriber_id,
-        step=step,
-        created_at=now,
-        next_attempt_at=retry_at,
-        message_id=new_message_id(),  # recorded with the row, long before any send
+    # The Message-ID is recorded with the row, long before any send.
+    return (
+        subscriber_id,
+        step and step.pk,
+        broadcast and broadcast.pk,
+        now,
+        retry_at,
+        new_message_id(),
     )
 
 
-def _save(enrollments: list[Enrollment], rows: list[Delivery]) -> None:
+def _row(enrollment: Enrollment, step, now: datetime) -> tuple:
+    return ledger_row(enrollment.subscriber_id, now, step=step)
+
+
+def _save(enrollments: list[Enrollment], rows: list[tuple]) -> list[int]:
+    """Advance the enrollments and insert their rows; the ids of the rows inserted.
+
+    A row that already exists for a (subscriber, step) is left as it is; if it is still
+    queued, the next pass's `requeue_waiting` sends it.
+    """
     fields = ["status", "next_position", "next_send_at", "last_sent_at", "ended_at"]
     bulk.update_rows(Enrollment, enrollments, fields)
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-
-
-def _queued_ids(rows: list[Delivery]) -> list[int]:
-    if not rows:
-        return []
-    # A superset at worst (other queued rows of these people); claiming makes that harmless.
-    found = Delivery.objects.filter(
-        subscriber_id__in={row.subscriber_id for row in rows},
-        step_id__in={row.step_id for row in rows},
-        status=Sending.QUEUED,
-    )
-    return sorted(found.values_list("pk", flat=True))
+    return bulk.insert_rows(Delivery, LEDGER_FIELDS, rows) if rows else []
 
 
 def new_message_id() -> str:

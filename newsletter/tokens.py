@@ -1,5 +1,6 @@
 """Signed links, one salt per purpose."""
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,7 +26,15 @@ class ExpiredToken(InvalidToken):
 
 
 def make(purpose: str, payload) -> str:
-    return signing.dumps(payload, salt=purpose, compress=True)
+    """What `signing.dumps(payload, salt=purpose)` makes, with one signer per purpose and key
+    instead of a new one per link (a chunk signs four links per reader). Payloads are a few
+    bytes, which compression never shortens, so none is attempted; `read` takes both forms."""
+    return _signer(purpose, settings.SECRET_KEY).sign_object(payload)
+
+
+@functools.lru_cache(maxsize=32)
+def _signer(purpose: str, key: str) -> signing.TimestampSigner:
+    return signing.TimestampSigner(key=key, salt=purpose)
 
 
 def read(purpose: str, token: str, max_age: timedelta | None = None):

@@ -177,26 +177,34 @@ def _marketing_context(source: Step | Broadcast, practice: Practice) -> dict:
     }
 
 
-def _links(delivery: Delivery) -> dict[str, str]:
-    subscriber_id = delivery.subscriber_id
-    return {
-        "unsubscribe_url": link(
-            "newsletter:unsubscribe", tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber_id)
-        ),
-        "preferences_url": link(
-            "newsletter:preferences", tokens.subscriber_link(tokens.PREFERENCES, subscriber_id)
-        ),
-        "cta_url": link("newsletter:click", tokens.make(tokens.CLICK, delivery.pk)),
-        "view_online_url": link(
-            "newsletter:view_online", tokens.make(tokens.VIEW_ONLINE, delivery.pk)
-        ),
-    }
+# Each reader's four links: the route, the token's purpose, and whose key it signs.
+READER_LINKS = {
+    "unsubscribe_url": ("newsletter:unsubscribe", tokens.UNSUBSCRIBE, "subscriber"),
+    "preferences_url": ("newsletter:preferences", tokens.PREFERENCES, "subscriber"),
+    "cta_url": ("newsletter:click", tokens.CLICK, "delivery"),
+    "view_online_url": ("newsletter:view_online", tokens.VIEW_ONLINE, "delivery"),
+}
 
 
-def link(name: str, token_value: str) -> str:
-    """The absolute URL of a one-token route; the route is reversed once, not per reader."""
-    before, after = _route(name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
-    return f"{settings.SITE_URL}{before}{token_value}{after}"
+def link_bases() -> dict[str, tuple[str, str]]:
+    """The absolute URL before and after the token of each reader link, resolved once."""
+    bases = {}
+    for field, (route, _, _) in READER_LINKS.items():
+        before, after = _route(route, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+        bases[field] = (f"{settings.SITE_URL}{before}", after)
+    return bases
+
+
+def _links(delivery: Delivery, bases: dict[str, tuple[str, str]]) -> dict[str, str]:
+    links = {}
+    for field, (_, purpose, key) in READER_LINKS.items():
+        if key == "subscriber":
+            token_value = tokens.subscriber_link(purpose, delivery.subscriber_id)
+        else:
+            token_value = tokens.make(purpose, delivery.pk)
+        before, after = bases[field]
+        links[field] = f"{before}{token_value}{after}"
+    return links
 
 
 @functools.lru_cache(maxsize=64)
@@ -224,9 +232,14 @@ def _why(deliveries: Seq[Delivery], audiences: list[Audience]) -> dict[int, tupl
 
 
 def recipient_values(
-    delivery: Delivery, why: tuple[str, object] | None, fallback: str, zone: str = "UTC"
+    delivery: Delivery,
+    why: tuple[str, object] | None,
+    fallback: str,
+    zone: str = "UTC",
+    bases: dict[str, tuple[str, str]] | None = None,
 ) -> dict:
-    """Everything that differs between two readers of the same email."""
+    """Everything that differs between two readers of the same email (`bases`: see
+    `link_bases`, passed in when many readers are done at once)."""
     subscriber = delivery.subscriber
     audience, since = why or (fallback, subscriber.confirmed_at or subscriber.created_at)
     return {
@@ -234,7 +247,7 @@ def recipient_values(
         "audience": audience,
         "audience_html": escape(audience),
         "subscribed_on": local_date(since, subscriber.time_zone or zone),
-        **_links(delivery),
+        **_links(delivery, bases or link_bases()),
     }
 
 
@@ -305,6 +318,7 @@ def _same_source(deliveries: list[Delivery], practice: Practice) -> list[EmailMu
         rendered=marketing_rendering(source, practice),
         fallback=_fallback_audience(audiences, practice),
         headers=list_headers(audiences, practice),
+        link_bases=link_bases(),
     )
     why = _why(deliveries, audiences)
     return [_personal(d, why.get(d.subscriber_id), shared) for d in deliveries]
@@ -318,11 +332,13 @@ class _Shared:
     rendered: Rendered
     fallback: str
     headers: dict[str, str]
+    link_bases: dict[str, tuple[str, str]]
 
 
 def _personal(delivery: Delivery, why, shared: _Shared) -> EmailMultiAlternatives:
     practice = shared.practice
-    values = recipient_values(delivery, why, shared.fallback, practice.default_time_zone)
+    zone = practice.default_time_zone
+    values = recipient_values(delivery, why, shared.fallback, zone, shared.link_bases)
     headers = {**shared.headers, **recipient_headers(delivery, values, practice)}
     parts = shared.rendered.fill(values)
     to = [delivery.subscriber.email]
@@ -359,9 +375,9 @@ def batch_message(deliveries: Seq[Delivery], mailer: str = "default") -> EmailMu
     message = compose(rendered.subject, parts, to, practice, list_headers(audiences, practice))
     why, fallback = _why(deliveries, audiences), _fallback_audience(audiences, practice)
     message.merge_data, message.merge_headers, message.merge_metadata = {}, {}, {}
+    bases, zone = link_bases(), practice.default_time_zone
     for delivery in deliveries:
-        why_this = why.get(delivery.subscriber_id)
-        values = recipient_values(delivery, why_this, fallback, practice.default_time_zone)
+        values = recipient_values(delivery, why.get(delivery.subscriber_id), fallback, zone, bases)
         _merge_one(message, delivery, values, rendered.fields, practice)
     if esp_name(mailer) == "sendgrid":
         message.esp_extra = {"merge_field_format": field_format}

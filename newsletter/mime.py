@@ -10,6 +10,7 @@ of the email package's own extension points (a policy's `header_factory` and
 """
 
 import binascii
+import email.charset
 import email.policy
 import functools
 from datetime import datetime
@@ -54,23 +55,49 @@ class FastTextBodies(ContentManager):
 
     It chooses the transfer encoding as the standard manager does (7bit or 8bit when every
     line fits, otherwise quoted-printable or base64, whichever the first lines make
-    shorter); only the quoted-printable encoding itself is done differently.
+    shorter); only the quoted-printable encoding itself is done differently. That encoding
+    works line by line, so each encoded line is kept (up to `size` of them): readers of one
+    email differ in a few lines (greeting, links), and only those are encoded per reader.
+    The bytes are exactly those `binascii.b2a_qp` makes of the whole body.
     """
+
+    def __init__(self, size: int = 8192):
+        super().__init__()
+        self.size = size
+        self.encoded: dict[bytes, bytes] = {}
 
     def get_content(self, msg, *args, **kw):
         return raw_data_manager.get_content(msg, *args, **kw)
 
     def set_content(self, msg, obj, *args, **kw):
-        if isinstance(obj, str) and not args and kw.get("cte") is None:
-            data = obj.encode(kw.get("charset", "utf-8"))
+        if isinstance(obj, str) and not args and set(kw) <= {"subtype", "charset"}:
+            charset = kw.get("charset", "utf-8")
+            data = obj.encode(charset)
             lines = data.splitlines()
             if _quoted_printable(data, lines, msg.policy):
-                body = b"\n".join(lines) + b"\n"
-                encoded = binascii.b2a_qp(body, istext=True).decode("ascii")
-                raw_data_manager.set_content(msg, encoded, **{**kw, "cte": "7bit"})
-                msg.replace_header("Content-Transfer-Encoding", "quoted-printable")
+                if msg.get_content_maintype() == "multipart":
+                    raise TypeError("set_content not valid on multipart")
+                msg.clear_content()
+                alias = email.charset.ALIASES.get(charset, charset)
+                msg["Content-Type"] = f'text/{kw.get("subtype", "plain")}; charset="{alias}"'
+                msg.set_payload(self._encode(lines))
+                msg["Content-Transfer-Encoding"] = "quoted-printable"
                 return
         raw_data_manager.set_content(msg, obj, *args, **kw)
+
+    def _encode(self, lines: list[bytes]) -> str:
+        encoded = self.encoded
+        pieces = []
+        for line in lines or [b""]:
+            piece = encoded.get(line)
+            if piece is None:
+                # Encoded with its line break, as it is inside the whole body.
+                piece = binascii.b2a_qp(line + b"\n", istext=True)
+                if len(encoded) >= self.size:
+                    encoded.clear()
+                encoded[line] = piece
+            pieces.append(piece)
+        return b"".join(pieces).decode("ascii")
 
 
 def _quoted_printable(data: bytes, lines: list[bytes], policy) -> bool:

@@ -42,6 +42,25 @@ def _slot(field, connection) -> str:
     return "%s"
 
 
+def values_by_pk(model, pks, field: str) -> dict:
+    """{pk: value of `field`} for the given primary keys, in one plain SELECT.
+
+    For re-reads inside a send loop (every few messages), where building an ORM query
+    would cost several times the query itself.
+    """
+    pks = list(pks)
+    if not pks:
+        return {}
+    connection = connections[router.db_for_read(model)]
+    quote = connection.ops.quote_name
+    column = quote(model._meta.get_field(field).column)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    slots = ", ".join(["%s"] * len(pks))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {pk}, {column} FROM {table} WHERE {pk} IN ({slots})", pks)
+        return dict(cursor.fetchall())
+
+
 def insert_rows(model, fields: list[str], rows: list[tuple], batch: int = 500) -> list[int]:
     """INSERT rows (values in `fields` order), skipping any that break a unique constraint.
 

@@ -1,7 +1,20 @@
-"""How the standard email policy builds headers: List-Unsubscribe as plain URIs, fast."""
+"""How the standard email policy builds headers: List-Unsubscribe as plain URIs, fast.
 
+The headers that differ per reader (To, Message-ID, List-Unsubscribe) are parsed for every
+message sent. Values in the plain forms this site writes are taken as written; anything
+else goes through the email package's own parsers.
+"""
+
+import re
 from email import policy
-from email.headerregistry import HeaderRegistry, UnstructuredHeader
+from email.headerregistry import (
+    Address,
+    Group,
+    HeaderRegistry,
+    MessageIDHeader,
+    UniqueAddressHeader,
+    UnstructuredHeader,
+)
 
 
 class ListUnsubscribeHeader(UnstructuredHeader):
@@ -12,9 +25,64 @@ class ListUnsubscribeHeader(UnstructuredHeader):
     RFC 5322 allows lines of up to 998 characters, so each URI keeps a line of its own.
     """
 
+    @classmethod
+    def parse(cls, value, kwds):
+        # `fold` below writes the URIs as they are, so the unstructured parse (which looks
+        # for RFC 2047 encoded words) has nothing to do.
+        kwds["decoded"] = str(value)
+        kwds["parse_tree"] = None
+
     def fold(self, *, policy) -> str:
         uris = [uri.strip() for uri in str(self).split(",") if uri.strip()]
         return f"{self.name}: " + f",{policy.linesep} ".join(uris) + policy.linesep
+
+
+class _AsWritten:
+    """A header whose value was taken as written (it has no parse tree) folds as written."""
+
+    def fold(self, *, policy) -> str:
+        if self._parse_tree is None:
+            return f"{self.name}: {self}{policy.linesep}"
+        return super().fold(policy=policy)
+
+
+ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+DOT_ATOM = rf"{ATEXT}(?:\.{ATEXT})*"
+DOMAIN = r"[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*"
+
+
+class PlainMessageIdHeader(_AsWritten, MessageIDHeader):
+    """A Message-ID of plain ASCII atoms, as this site makes them, is taken as written.
+
+    Any other value goes through the standard parser, with its checks and defects.
+    """
+
+    PLAIN = re.compile(rf"<{DOT_ATOM}@{DOMAIN}>")
+
+    @classmethod
+    def parse(cls, value, kwds):
+        if isinstance(value, str) and len(value) <= 300 and cls.PLAIN.fullmatch(value):
+            kwds["decoded"] = value
+            kwds["parse_tree"] = None
+        else:
+            super().parse(value, kwds)
+
+
+class PlainToHeader(_AsWritten, UniqueAddressHeader):
+    """A To of one plain ASCII address (as subscribers' addresses are kept) is taken as
+    written, without the full address parser; any other value goes through it."""
+
+    PLAIN = re.compile(rf"({DOT_ATOM})@({DOMAIN})")
+
+    @classmethod
+    def parse(cls, value, kwds):
+        found = cls.PLAIN.fullmatch(value) if isinstance(value, str) and len(value) <= 254 else None
+        if found is None:
+            super().parse(value, kwds)
+            return
+        kwds["groups"] = [Group(None, [Address("", *found.groups())])]
+        kwds["decoded"] = value
+        kwds["parse_tree"] = None
 
 
 class CachingHeaderRegistry(HeaderRegistry):
@@ -45,3 +113,5 @@ def register() -> None:
     if type(registry) is HeaderRegistry:
         registry.__class__ = CachingHeaderRegistry
     registry.map_to_type("list-unsubscribe", ListUnsubscribeHeader)
+    registry.map_to_type("message-id", PlainMessageIdHeader)
+    registry.map_to_type("to", PlainToHeader)

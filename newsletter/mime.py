@@ -86,17 +86,17 @@ class FastTextBodies(ContentManager):
         raw_data_manager.set_content(msg, obj, *args, **kw)
 
     def _encode(self, lines: list[bytes]) -> str:
+        lines = lines or [b""]
         encoded = self.encoded
-        pieces = []
-        for line in lines or [b""]:
-            piece = encoded.get(line)
-            if piece is None:
-                # Encoded with its line break, as it is inside the whole body.
-                piece = binascii.b2a_qp(line + b"\n", istext=True)
-                if len(encoded) >= self.size:
-                    encoded.clear()
-                encoded[line] = piece
-            pieces.append(piece)
+        pieces = [encoded.get(line) for line in lines]
+        if None in pieces:
+            if len(encoded) >= self.size:
+                encoded.clear()
+            for index, piece in enumerate(pieces):
+                if piece is None:
+                    line = lines[index]
+                    # Encoded with its line break, as it is inside the whole body.
+                    pieces[index] = encoded[line] = binascii.b2a_qp(line + b"\n", istext=True)
         return b"".join(pieces).decode("ascii")
 
 

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import addresses, batching, bulk, emails, failures, ratelimit
-from .models import Broadcast, Delivery, Enrollment, Sequence, Subscriber, Suppression
+from .models import Broadcast, Delivery, Enrollment, Sequence, Step, Subscriber, Suppression
 
 Row = Delivery.Status
 
@@ -59,8 +59,18 @@ def claim(ids: list[int], now: datetime) -> list[Delivery]:
     Delivery.objects.filter(pk__in=ids, status=Row.QUEUED).update(
         status=Row.SENDING, claim_token=token, claimed_at=now
     )
-    claimed = Delivery.objects.filter(claim_token=token).order_by("pk")
-    return list(claimed.select_related("subscriber", "step__sequence", "broadcast"))
+    rows = list(
+        Delivery.objects.filter(claim_token=token).order_by("pk").select_related("subscriber")
+    )
+    # A chunk holds one or a few steps or broadcasts: read each once, share it between rows.
+    steps = Step.objects.select_related("sequence").in_bulk({r.step_id for r in rows} - {None})
+    sent = Broadcast.objects.in_bulk({r.broadcast_id for r in rows} - {None})
+    for row in rows:
+        if row.step_id:
+            row.step = steps[row.step_id]
+        else:
+            row.broadcast = sent[row.broadcast_id]
+    return rows
 
 
 def recheck(rows: list[Delivery], results: Results) -> list[Delivery]:
@@ -193,8 +203,7 @@ def _send_block(connection, block, results: Results) -> bool:
 
 def _still_active(block, results: Results) -> list:
     """Re-read the block's subscribers right before sending: an opt-out mid-chunk wins."""
-    ids = {row.subscriber_id for row, _ in block}
-    statuses = dict(Subscriber.objects.filter(pk__in=ids).values_list("pk", "status"))
+    statuses = bulk.values_by_pk(Subscriber, {row.subscriber_id for row, _ in block}, "status")
     keep = []
     for row, message in block:
         status = statuses.get(row.subscriber_id)

@@ -1,7 +1,9 @@
 """Email.message() builds the message Django builds, with shared headers parsed once."""
 
+import binascii
 import email
 import email.policy
+import random
 from datetime import UTC, datetime
 
 import pytest
@@ -123,3 +125,60 @@ def test_a_header_with_a_line_break_is_still_refused():
     ours, _ = pair("Hi", "<p>Hi</p>", {"X-Note": "one\r\nBcc: someone@example.com"})
     with pytest.raises(ValueError, match="linefeed"):
         ours.message()
+
+
+# A policy with a fresh header registry: the email package's own classes, none of ours.
+STOCK_SMTP = email.policy.EmailPolicy(linesep="\r\n")
+ADDRESSES = ["reader@example.com", "r.o+news@mail.example.co.uk", "Ada Reader <ada@example.com>"]
+
+
+def header_lines(raw: bytes) -> list[bytes]:
+    head = raw.split(b"\r\n\r\n", 1)[0].replace(b"\r\n ", b" ")
+    return [line for line in head.split(b"\r\n") if not line.startswith(b"Content-Type: multi")]
+
+
+@pytest.mark.parametrize("to", ADDRESSES)
+def test_headers_are_written_byte_for_byte_as_the_stock_email_package_writes_them(to):
+    headers = {"Message-ID": "<delivery.7.1700000000@stillwater.example>"}
+    ours, django = pair("Hi", "<p>Hi</p>", headers)
+    ours.to = django.to = [to]
+    written = ours.message(policy=email.policy.SMTP).as_bytes()
+    assert header_lines(written) == header_lines(django.message(policy=STOCK_SMTP).as_bytes())
+    assert email.message_from_bytes(written, policy=STOCK_SMTP)["To"].addresses[0].domain in to
+
+
+def test_a_plain_address_keeps_its_parts_and_an_unusual_one_gets_the_full_parser():
+    plain = email.policy.default.header_factory("To", "r.o+news@mail.example.co.uk")
+    assert (plain.addresses[0].username, plain.addresses[0].domain) == (
+        "r.o+news",
+        "mail.example.co.uk",
+    )
+    quoted = email.policy.default.header_factory("To", '"r o"@example.com')
+    assert quoted.addresses[0].username == "r o"
+    assert not quoted.defects
+
+
+def test_an_international_domain_is_still_written_in_punycode():
+    ours, _ = pair("Hi", "<p>Hi</p>")
+    ours.to = ["reader@bücher.example"]
+    written = ours.message(policy=email.policy.SMTP).as_bytes()
+    assert b"To: reader@xn--bcher-kva.example\r\n" in written
+
+
+def test_a_message_id_that_is_not_plain_goes_through_the_standard_parser():
+    factory = email.policy.default.header_factory
+    odd = factory("Message-ID", "<not plain@example.com>")
+    assert odd.defects  # the space is reported, as the email package reports it
+    assert str(factory("Message-ID", "<a.1@example.com>")) == "<a.1@example.com>"
+
+
+def test_bodies_encoded_line_by_line_are_the_bytes_of_encoding_the_whole_body():
+    pieces = [b"a", b" ", b"\t", b"=", b".", "é".encode(), "—".encode(), b"x" * 30, b"\n", b"\n"]
+    bodies = mime.FastTextBodies(size=50)  # small, so the store empties along the way
+    randomly = random.Random(7)
+    for _ in range(3000):
+        data = b"".join(randomly.choice(pieces) for _ in range(randomly.randint(0, 90)))
+        lines = data.splitlines()
+        whole = binascii.b2a_qp(b"\n".join(lines) + b"\n", istext=True).decode("ascii")
+        assert bodies._encode(lines) == whole
+    assert len(bodies.encoded) <= 50 + 90

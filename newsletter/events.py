@@ -1,12 +1,17 @@
 """ESP tracking events: the ledger's delivery status; bounces and complaints stop all mail.
 
 Events arrive through anymail's webhooks (`/anymail/<esp>/tracking/`), which anymail turns
-into one normalised `tracking` signal whatever the provider.
+into one normalised `tracking` signal whatever the provider. A hard bounce or a complaint
+stops mail at once. A temporary bounce (a full mailbox, a busy or blocking server) is kept
+on the ledger, and only SOFT_BOUNCE_LIMIT of them in a row, with no delivery between,
+count as a bounce: one bad day at the reader's provider does not cut them off for good.
 """
 
-from anymail.signals import AnymailTrackingEvent, EventType, tracking
+from anymail.signals import AnymailTrackingEvent, EventType, RejectReason, tracking
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.dispatch import receiver
 
 from . import addresses, sequences, subscriptions
@@ -41,10 +46,48 @@ def record(event: AnymailTrackingEvent) -> None:
     outcome = LEDGER_EVENTS.get(event.event_type)
     if outcome is None:
         return
+    if outcome == Delivery.Event.BOUNCED and is_temporary(event):
+        outcome = Delivery.Event.SOFT_BOUNCED
     if delivery is not None:
         Delivery.objects.filter(pk=delivery.pk).update(event=outcome)
+    if outcome == Delivery.Event.SOFT_BOUNCED:
+        if delivery is None or soft_bounces_in_a_row(delivery) < settings.SOFT_BOUNCE_LIMIT:
+            return
+        outcome = Delivery.Event.BOUNCED
     if outcome in NEVER_AGAIN and address:
         never_mail_again(address, *NEVER_AGAIN[outcome])
+
+
+# What providers say about a bounce that may clear up by itself. anymail reports these as
+# "bounced" (or "rejected"); the provider's own event tells them apart.
+TEMPORARY_REASONS = {RejectReason.TIMED_OUT, RejectReason.BLOCKED}
+POSTMARK_TEMPORARY = {"SoftBounce", "Transient", "DnsError", "ChallengeVerification"}
+
+
+def is_temporary(event: AnymailTrackingEvent) -> bool:
+    """A bounce the provider calls soft or transient, or one for a reason outside the address."""
+    if event.reject_reason in TEMPORARY_REASONS:
+        return True
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    bounce = raw.get("bounce") if isinstance(raw.get("bounce"), dict) else {}
+    return (
+        raw.get("Type") in POSTMARK_TEMPORARY  # Postmark
+        or raw.get("event") == "soft_bounce"  # Brevo
+        or (raw.get("event") == "bounce" and raw.get("hard_bounce") is False)  # Mailjet
+        or bounce.get("bounceType") == "Transient"  # Amazon SES
+    )
+
+
+def soft_bounces_in_a_row(delivery: Delivery) -> int:
+    """The reader's latest reported emails that bounced softly, back to the last delivered."""
+    reported = Delivery.objects.filter(subscriber_id=delivery.subscriber_id).exclude(event="")
+    count = 0
+    latest_first = reported.order_by(F("sent_at").desc(nulls_last=True), "-pk")
+    for event in latest_first.values_list("event", flat=True):
+        if event != Delivery.Event.SOFT_BOUNCED:
+            break
+        count += 1
+    return count
 
 
 def _delivery_for(event: AnymailTrackingEvent) -> Delivery | None:

@@ -222,6 +222,8 @@ SEND_RETRY_MAX_SECONDS = float(os.environ.get("SEND_RETRY_MAX_SECONDS", "300"))
 SEND_AUTO_PAUSE_AFTER = int(os.environ.get("SEND_AUTO_PAUSE_AFTER", "10"))
 SEND_REQUEUE_AFTER_SECONDS = int(os.environ.get("SEND_REQUEUE_AFTER_SECONDS", "120"))
 SEND_STALE_AFTER_SECONDS = int(os.environ.get("SEND_STALE_AFTER_SECONDS", "600"))
+# Temporary bounces in a row (no delivery between) after which an address counts as bounced.
+SOFT_BOUNCE_LIMIT = int(os.environ.get("SOFT_BOUNCE_LIMIT", "3"))
 # Shared secret a scheduling tool sends in the X-Booking-Secret header; empty turns the hook off.
 BOOKING_HOOK_SECRET = os.environ.get("BOOKING_HOOK_SECRET", "")
 # The mailto half of List-Unsubscribe; the practice's reply-to (else its sender) when unset.

@@ -2,12 +2,12 @@
 
 import base64
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 
-from newsletter import addresses
+from newsletter import addresses, events
 from newsletter.models import ConsentEvent, Delivery, Enrollment, Suppression
 
 from .sequencing import enrolled, make_sequence, run_pass
@@ -107,3 +107,90 @@ def test_a_bounce_for_an_unknown_address_only_suppresses_it(db):
     assert Suppression.objects.get().address_hash == addresses.suppression_hash(
         "stranger@example.com"
     )
+
+
+def soft_bounce(delivery: Delivery) -> dict:
+    return {
+        **hard_bounce(delivery),
+        "Type": "SoftBounce",
+        "TypeCode": 4096,
+        "Description": "The server could not temporarily deliver your message.",
+        "Details": "smtp;452 4.2.2 The email account that you tried to reach is over quota.",
+    }
+
+
+def later_rows(first: Delivery, count: int) -> list[Delivery]:
+    """Further steps of the sequence, sent to the same reader a week apart."""
+    steps = first.step.sequence.steps.exclude(pk=first.step_id).order_by("position")
+    return [
+        Delivery.objects.create(
+            subscriber=first.subscriber,
+            step=step,
+            status="sent",
+            sent_at=first.sent_at + timedelta(weeks=n + 1),
+        )
+        for n, step in enumerate(steps[:count])
+    ]
+
+
+def test_a_soft_bounce_is_kept_on_the_ledger_and_the_reader_stays_subscribed(
+    client, settings, sent, outbox, django_capture_on_commit_callbacks
+):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    assert postmark(client, soft_bounce(sent)).status_code == 200
+    sent.refresh_from_db()
+    sent.subscriber.refresh_from_db()
+    assert (sent.event, sent.subscriber.status) == ("soft_bounced", "active")
+    assert not Suppression.objects.exists()
+    assert Enrollment.objects.get(subscriber=sent.subscriber).status == "active"
+    outbox.clear()
+    run_pass(django_capture_on_commit_callbacks, datetime(2026, 11, 20, 17, 0, tzinfo=UTC))
+    assert len(outbox) == 1, "the next step still goes out"
+
+
+def test_soft_bounces_up_to_the_limit_in_a_row_count_as_a_bounce(client, settings, sent):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    settings.SOFT_BOUNCE_LIMIT = 3
+    rows = [sent, *later_rows(sent, 2)]
+    for row in rows[:2]:
+        postmark(client, soft_bounce(row))
+    sent.subscriber.refresh_from_db()
+    assert sent.subscriber.status == "active"
+    postmark(client, soft_bounce(rows[2]))
+    sent.subscriber.refresh_from_db()
+    assert sent.subscriber.status == "bounced"
+    assert Suppression.objects.get().reason == "bounced"
+    assert Enrollment.objects.get(subscriber=sent.subscriber).exit_reason == "bounced"
+
+
+def test_a_delivery_between_soft_bounces_starts_the_count_again(client, settings, sent):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    settings.SOFT_BOUNCE_LIMIT = 2
+    first, delivered, last = [sent, *later_rows(sent, 2)]
+    postmark(client, soft_bounce(first))
+    Delivery.objects.filter(pk=delivered.pk).update(event="delivered")
+    postmark(client, soft_bounce(last))
+    sent.subscriber.refresh_from_db()
+    assert sent.subscriber.status == "active" and not Suppression.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("event", "temporary"),
+    [
+        ({"event_type": "bounced", "esp_event": {"Type": "HardBounce"}}, False),
+        ({"event_type": "bounced", "esp_event": {"Type": "SoftBounce"}}, True),
+        ({"event_type": "bounced", "esp_event": {"event": "soft_bounce"}}, True),
+        ({"event_type": "bounced", "esp_event": {"event": "hard_bounce"}}, False),
+        ({"event_type": "bounced", "esp_event": {"event": "bounce", "hard_bounce": False}}, True),
+        ({"event_type": "bounced", "esp_event": {"event": "bounce", "hard_bounce": True}}, False),
+        ({"event_type": "bounced", "esp_event": {"bounce": {"bounceType": "Transient"}}}, True),
+        ({"event_type": "bounced", "esp_event": {"bounce": {"bounceType": "Permanent"}}}, False),
+        ({"event_type": "bounced", "reject_reason": "blocked"}, True),
+        ({"event_type": "bounced", "reject_reason": "timed_out"}, True),
+        ({"event_type": "rejected", "reject_reason": "invalid"}, False),
+        ({"event_type": "bounced", "esp_event": "not a dict"}, False),
+    ],
+    ids=lambda value: str(value) if isinstance(value, bool) else "",
+)
+def test_what_each_provider_calls_a_temporary_bounce(event, temporary):
+    assert events.is_temporary(AnymailTrackingEvent(**event)) is temporary

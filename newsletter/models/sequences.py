@@ -155,6 +155,7 @@ class Delivery(models.Model):
 
     class Event(models.TextChoices):
         DELIVERED = "delivered", "Delivered"
+        SOFT_BOUNCED = "soft_bounced", "Bounced for now (mailbox full, server busy)"
         BOUNCED = "bounced", "Bounced"
         COMPLAINED = "complained", "Marked as spam"
 

@@ -21,14 +21,19 @@ def batch_size() -> int:
     return settings.ANYMAIL_BATCH_SIZES.get(emails.esp_name() or "", 0)
 
 
-def send_batches(connection, rows, results, limiter, size: int) -> None:
+def send_batches(connection, rows, results, limiter, size: int, still_active) -> None:
+    """One call per `size` rows of the same email; `still_active(rows, results)` re-reads
+    opt-outs right before each call and returns the rows that may still go."""
+
     def source(row):
         return (row.step_id or 0, row.broadcast_id or 0)
 
     for _, same_email in groupby(sorted(rows, key=source), key=source):
         group = list(same_email)
         for start in range(0, len(group), size):
-            part = group[start : start + size]
+            part = still_active(group[start : start + size], results)
+            if not part:
+                continue
             limiter.acquire(len(part))
             if not _send_part(connection, part, results):
                 return

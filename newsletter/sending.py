@@ -162,7 +162,7 @@ def transmit(rows: list[Delivery], results: Results) -> None:
     try:
         size = batching.batch_size()
         if size:
-            batching.send_batches(connection, rows, results, limiter, size)
+            batching.send_batches(connection, rows, results, limiter, size, still_active)
         else:
             _send_each(connection, rows, results, limiter)
     finally:
@@ -194,21 +194,22 @@ RATE_BLOCK = 10
 
 
 def _send_block(connection, block, results: Results) -> bool:
-    for row, message in _still_active(block, results):
+    messages = dict(block)
+    for row in still_active([row for row, _ in block], results):
         results.untried.remove(row)
-        if not _send_one(connection, row, message, results):
+        if not _send_one(connection, row, messages[row], results):
             return False
     return True
 
 
-def _still_active(block, results: Results) -> list:
-    """Re-read the block's subscribers right before sending: an opt-out mid-chunk wins."""
-    statuses = bulk.values_by_pk(Subscriber, {row.subscriber_id for row, _ in block}, "status")
+def still_active(rows: list[Delivery], results: Results) -> list[Delivery]:
+    """Re-read the rows' subscribers right before sending: an opt-out mid-chunk wins."""
+    statuses = bulk.values_by_pk(Subscriber, {row.subscriber_id for row in rows}, "status")
     keep = []
-    for row, message in block:
+    for row in rows:
         status = statuses.get(row.subscriber_id)
         if status == Subscriber.Status.ACTIVE:
-            keep.append((row, message))
+            keep.append(row)
             continue
         results.untried.remove(row)
         if status == Subscriber.Status.PAUSED:

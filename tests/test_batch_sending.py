@@ -41,3 +41,28 @@ def test_without_a_batch_esp_each_email_is_its_own_call(audience, outbox):
     report = dispatch.send_due(NOON)
     sending.send_batch(report.tasks[0], NOON)
     assert [message.to for message in outbox] == [[f"p{n}@example.com"] for n in range(3)]
+
+
+def test_an_unsubscribe_between_two_batch_calls_keeps_the_reader_out_of_the_second(
+    audience, outbox, batch_esp, monkeypatch
+):
+    from newsletter import batching, subscriptions
+
+    make_sequence(audience)
+    readers = [enrolled(audience, f"p{n}@example.com", NOON) for n in range(4)]
+    report = dispatch.send_due(NOON)
+    send_part = batching._send_part
+
+    def send_and_meanwhile_the_last_reader_unsubscribes(connection, part, results):
+        if readers[0].pk in {row.subscriber_id for row in part}:
+            subscriptions.unsubscribe(readers[-1], channel="one-click")
+        return send_part(connection, part, results)
+
+    monkeypatch.setattr(batching, "_send_part", send_and_meanwhile_the_last_reader_unsubscribes)
+    results = sending.send_batch(report.tasks[0], NOON)
+    assert [message.to for message in outbox] == [
+        ["p0@example.com", "p1@example.com"],
+        ["p2@example.com"],
+    ]
+    assert len(results.sent) == 3 and results.skipped == 1
+    assert Delivery.objects.get(subscriber=readers[-1]).status == "skipped"

@@ -99,7 +99,7 @@ def dispatch_chunk(now: datetime, practice: Practice, report: Report) -> int:
             report.rescheduled += 1
             continue
         if (enrollment.subscriber_id, step.pk) not in received:
-            rows.append(_row(enrollment, step, now))
+            rows.append(ledger_row(enrollment.subscriber_id, now, step=step))
         sequences.advance(enrollment, steps[enrollment.sequence_id], now, practice)
     ids = _save(enrollments, rows)
     enqueue(ids, now, report)
@@ -168,10 +168,6 @@ def ledger_row(subscriber_id: int, now: datetime, step=None, broadcast=None) -> 
         retry_at,
         new_message_id(),
     )
-
-
-def _row(enrollment: Enrollment, step, now: datetime) -> tuple:
-    return ledger_row(enrollment.subscriber_id, now, step=step)
 
 
 def _save(enrollments: list[Enrollment], rows: list[tuple]) -> list[int]:

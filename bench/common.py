@@ -46,6 +46,20 @@ def configure(database: str | None, mailer: dict | None = None, fresh: bool = Tr
         call_command("flush", interactive=False, verbosity=0)
 
 
+def settle() -> None:
+    """After a bulk fill, give PostgreSQL's planner the statistics autovacuum would gather.
+
+    Rows inserted in bulk into tables that were just emptied leave the planner estimating
+    one row per table, and it then picks plans that scan everything per chunk; a live
+    database, filled by people subscribing over time, is analysed as it grows.
+    """
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
 def _create_postgres_database(url: str) -> None:
     import psycopg
 

@@ -12,7 +12,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 
-from common import configure
+from common import configure, settle
 
 
 def main() -> None:
@@ -76,11 +76,7 @@ def fill(total: int, due: int, now: datetime) -> None:
             )
             for n, p in zip(range(start, stop), people, strict=True)
         )
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
+    settle()
 
 
 def timed_pass(now: datetime) -> tuple[float, int, int]:

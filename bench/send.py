@@ -16,7 +16,7 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from common import configure, peak_rss_mb
+from common import configure, peak_rss_mb, settle
 
 NOW = datetime(2026, 11, 3, 15, 0, tzinfo=UTC)  # a Tuesday morning in New York
 
@@ -26,6 +26,7 @@ def main() -> None:
     if args.populate_only:
         configure(args.database, fresh=True)
         populate(args.recipients, NOW)
+        settle()
         return
     # Fill the database in a child process, so peak RSS below is the sending path's own.
     populate_command = [sys.executable, __file__, "--populate-only", "--recipients"]

@@ -11,12 +11,14 @@ from anymail.signals import AnymailTrackingEvent, EventType, RejectReason, track
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 
 from . import addresses, sequences, subscriptions
 from .models import Delivery, Subscriber, Suppression
 from .models.subscribers import ConsentKind
+
+Sending = Delivery.Status
 
 # anymail's vocabulary -> what the ledger records and what happens to the address.
 LEDGER_EVENTS = {
@@ -46,7 +48,7 @@ def record(event: AnymailTrackingEvent) -> None:
     outcome = LEDGER_EVENTS.get(event.event_type)
     if outcome is None:
         return
-    if outcome == Delivery.Event.BOUNCED and is_temporary(event):
+    if is_temporary(event):
         outcome = Delivery.Event.SOFT_BOUNCED
     if delivery is not None:
         Delivery.objects.filter(pk=delivery.pk).update(event=outcome)
@@ -58,20 +60,23 @@ def record(event: AnymailTrackingEvent) -> None:
         never_mail_again(address, *NEVER_AGAIN[outcome])
 
 
-# What providers say about a bounce that may clear up by itself. anymail reports these as
-# "bounced" (or "rejected"); the provider's own event tells them apart.
+# A bounce that may clear up by itself. anymail reports soft and hard bounces alike as
+# "bounced"; its reject reason or the provider's own event tells them apart. A provider's
+# refusal to send at all ("rejected", e.g. its own block list) stays permanent.
 TEMPORARY_REASONS = {RejectReason.TIMED_OUT, RejectReason.BLOCKED}
-POSTMARK_TEMPORARY = {"SoftBounce", "Transient", "DnsError", "ChallengeVerification"}
 
 
 def is_temporary(event: AnymailTrackingEvent) -> bool:
-    """A bounce the provider calls soft or transient, or one for a reason outside the address."""
+    """A bounce the provider calls soft or transient, or one for a reason outside the address
+    (the receiving server timed out or blocked the message)."""
+    if event.event_type != EventType.BOUNCED:
+        return False
     if event.reject_reason in TEMPORARY_REASONS:
         return True
     raw = event.esp_event if isinstance(event.esp_event, dict) else {}
     bounce = raw.get("bounce") if isinstance(raw.get("bounce"), dict) else {}
     return (
-        raw.get("Type") in POSTMARK_TEMPORARY  # Postmark
+        raw.get("Type") == "SoftBounce"  # Postmark
         or raw.get("event") == "soft_bounce"  # Brevo
         or (raw.get("event") == "bounce" and raw.get("hard_bounce") is False)  # Mailjet
         or bounce.get("bounceType") == "Transient"  # Amazon SES
@@ -79,11 +84,22 @@ def is_temporary(event: AnymailTrackingEvent) -> bool:
 
 
 def soft_bounces_in_a_row(delivery: Delivery) -> int:
-    """The reader's latest reported emails that bounced softly, back to the last delivered."""
-    reported = Delivery.objects.filter(subscriber_id=delivery.subscriber_id).exclude(event="")
-    count = 0
-    latest_first = reported.order_by(F("sent_at").desc(nulls_last=True), "-pk")
-    for event in latest_first.values_list("event", flat=True):
+    """This email and the reader's emails sent before it that bounced softly, in a row.
+
+    Any other sent email ends the run: one reported delivered, and one never reported at all
+    (with only bounce reports switched on, silence means it arrived). The email that just
+    bounced counts even if its send has not been recorded yet.
+    """
+    moment = delivery.sent_at or delivery.claimed_at or delivery.created_at
+    earlier = (
+        Delivery.objects.filter(subscriber_id=delivery.subscriber_id, status=Sending.SENT)
+        .exclude(pk=delivery.pk)
+        .annotate(moment=Coalesce("sent_at", "claimed_at", "created_at"))
+        .filter(moment__lte=moment)
+        .order_by("-moment", "-pk")
+    )
+    count = 1
+    for event in earlier.values_list("event", flat=True)[: settings.SOFT_BOUNCE_LIMIT]:
         if event != Delivery.Event.SOFT_BOUNCED:
             break
         count += 1

@@ -174,6 +174,41 @@ def test_a_delivery_between_soft_bounces_starts_the_count_again(client, settings
     assert sent.subscriber.status == "active" and not Suppression.objects.exists()
 
 
+def test_an_email_sent_between_with_no_report_ends_the_run(client, settings, sent):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    settings.SOFT_BOUNCE_LIMIT = 3
+    first, _quiet, third, fourth = [sent, *later_rows(sent, 3)]
+    for row in (first, third, fourth):
+        postmark(client, soft_bounce(row))
+    sent.subscriber.refresh_from_db()
+    assert sent.subscriber.status == "active" and not Suppression.objects.exists()
+
+
+def test_a_bounce_reported_before_its_send_is_recorded_still_counts(client, settings, sent):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    settings.SOFT_BOUNCE_LIMIT = 2
+    [going] = later_rows(sent, 1)
+    claimed = sent.sent_at + timedelta(weeks=2)
+    Delivery.objects.filter(pk=going.pk).update(status="sending", sent_at=None, claimed_at=claimed)
+    postmark(client, soft_bounce(sent))
+    postmark(client, soft_bounce(going))
+    sent.subscriber.refresh_from_db()
+    assert sent.subscriber.status == "bounced"
+
+
+def test_a_provider_refusing_to_send_to_a_blocked_address_suppresses_it_at_once(sent):
+    event = AnymailTrackingEvent(
+        event_type="rejected",
+        reject_reason="blocked",
+        recipient="reader@example.com",
+        metadata={"delivery_id": str(sent.pk)},
+        esp_event={"RecordType": "Bounce", "Type": "ManuallyDeactivated"},
+    )
+    tracking.send(sender=object, event=event, esp_name="Postmark")
+    sent.subscriber.refresh_from_db()
+    assert sent.subscriber.status == "bounced" and Suppression.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("event", "temporary"),
     [
@@ -188,6 +223,7 @@ def test_a_delivery_between_soft_bounces_starts_the_count_again(client, settings
         ({"event_type": "bounced", "reject_reason": "blocked"}, True),
         ({"event_type": "bounced", "reject_reason": "timed_out"}, True),
         ({"event_type": "rejected", "reject_reason": "invalid"}, False),
+        ({"event_type": "rejected", "reject_reason": "blocked"}, False),
         ({"event_type": "bounced", "esp_event": "not a dict"}, False),
     ],
     ids=lambda value: str(value) if isinstance(value, bool) else "",

@@ -6,6 +6,7 @@ say which rows it inserted; these build one plain statement from a VALUES list.
 """
 
 from django.db import connections, router
+from django.db.models import NOT_PROVIDED
 
 
 def update_rows(model, objects: list, fields: list[str]) -> None:
@@ -65,11 +66,15 @@ def insert_rows(model, fields: list[str], rows: list[tuple], batch: int = 500) -
     """INSERT rows (values in `fields` order), skipping any that break a unique constraint.
 
     Returns the primary keys of the rows inserted, in order. Fields not named take their
-    model default ("" or NULL where there is none), evaluated once for the statement.
+    model default ("" or NULL where there is none), evaluated once for the statement, so a
+    field whose default is made per row (a callable, auto_now, db_default) must be named.
     """
     connection = connections[router.db_for_write(model)]
     named = [model._meta.get_field(name) for name in fields]
     others = [f for f in model._meta.concrete_fields if f not in named and not f.primary_key]
+    per_row = [f.name for f in others if _default_per_row(f)]
+    if per_row:
+        raise ValueError(f"insert_rows needs a value for {', '.join(per_row)} in every row.")
     columns = named + others
     defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
     quote = connection.ops.quote_name
@@ -91,3 +96,9 @@ def insert_rows(model, fields: list[str], rows: list[tuple], batch: int = 500) -
             cursor.execute(sql, params)
             inserted += [found for (found,) in cursor.fetchall()]
     return sorted(inserted)
+
+
+def _default_per_row(field) -> bool:
+    automatic = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    made = field.has_default() and callable(field.default)
+    return made or automatic or field.db_default is not NOT_PROVIDED

@@ -30,17 +30,20 @@ class SharedHeaders:
     def __init__(self, factory, size: int = 1024):
         self.factory = factory
         self.size = size
-        self.parsed: dict[tuple[str, object], object] = {}
+        self.parsed: dict[tuple, object] = {}
 
     def __getitem__(self, name):
         return self.factory[name]  # the header's class (policies read its max_count)
 
     def __call__(self, name, value):
         if isinstance(value, datetime):
-            value = value.replace(microsecond=0)  # a Date header: shared within a second
-        elif type(value) is not str:
+            # A Date header: shared within a second (and offset, which equal instants ignore).
+            value = value.replace(microsecond=0)
+            key = (name, value, value.utcoffset())
+        elif type(value) is str:
+            key = (name, value)
+        else:
             return self.factory(name, value)
-        key = (name, value)
         header = self.parsed.get(key)
         if header is None:
             header = self.factory(name, value)
@@ -56,14 +59,15 @@ class FastTextBodies(ContentManager):
     It chooses the transfer encoding as the standard manager does (7bit or 8bit when every
     line fits, otherwise quoted-printable or base64, whichever the first lines make
     shorter); only the quoted-printable encoding itself is done differently. That encoding
-    works line by line, so each encoded line is kept (up to `size` of them): readers of one
-    email differ in a few lines (greeting, links), and only those are encoded per reader.
-    The bytes are exactly those `binascii.b2a_qp` makes of the whole body.
+    works line by line, so each encoded line is kept (up to `size` lines of at most
+    `longest` bytes): readers of one email differ in a few lines (greeting, links), and only
+    those are encoded per reader. The bytes are exactly those `binascii.b2a_qp` makes of the
+    whole body.
     """
 
-    def __init__(self, size: int = 8192):
+    def __init__(self, size: int = 4096, longest: int = 1024):
         super().__init__()
-        self.size = size
+        self.size, self.longest = size, longest
         self.encoded: dict[bytes, bytes] = {}
 
     def get_content(self, msg, *args, **kw):
@@ -96,7 +100,9 @@ class FastTextBodies(ContentManager):
                 if piece is None:
                     line = lines[index]
                     # Encoded with its line break, as it is inside the whole body.
-                    pieces[index] = encoded[line] = binascii.b2a_qp(line + b"\n", istext=True)
+                    pieces[index] = binascii.b2a_qp(line + b"\n", istext=True)
+                    if len(line) <= self.longest:
+                        encoded[line] = pieces[index]
         return b"".join(pieces).decode("ascii")
 
 

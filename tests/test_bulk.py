@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from newsletter import bulk, dispatch
 from newsletter.models import Delivery, Subscriber
 
@@ -52,3 +54,11 @@ def test_values_by_pk_reads_one_column_for_the_given_rows(audience):
         readers[2].pk: "unsubscribed",
     }
     assert bulk.values_by_pk(Subscriber, [], "status") == {}
+
+
+def test_a_field_whose_default_is_made_per_row_must_be_given(audience):
+    step = make_sequence(audience).steps.order_by("position").first()
+    reader = enrolled(audience, "r@example.com", NOON)
+    with pytest.raises(ValueError, match="created_at"):
+        bulk.insert_rows(Delivery, ["subscriber", "step"], [(reader.pk, step.pk)])
+    assert not Delivery.objects.exists()

@@ -75,25 +75,27 @@ def insert_rows(model, fields: list[str], rows: list[tuple], batch: int = 500) -
     per_row = [f.name for f in others if _default_per_row(f)]
     if per_row:
         raise ValueError(f"insert_rows needs a value for {', '.join(per_row)} in every row.")
-    columns = named + others
-    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
+    defaults = [f.get_db_prep_save(f.get_default(), connection) for f in others]
     quote = connection.ops.quote_name
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-    names = ", ".join(quote(f.column) for f in columns)
-    slots = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    names = ", ".join(quote(f.column) for f in named + others)
+    aliases = ", ".join(f"v{n}" for n in range(len(named)))
+    row_slots = "(" + ", ".join(_slot(f, connection) for f in named) + ")"
+    # The defaults are sent once per statement, not once per row.
+    constants = "".join(f", {_slot(f, connection)}" for f in others)
     inserted = []
     for start in range(0, len(rows), batch):
         part = rows[start : start + batch]
         sql = (
-            f"INSERT INTO {table} ({names}) VALUES {', '.join([slots] * len(part))} "
+            f"WITH v({aliases}) AS (VALUES {', '.join([row_slots] * len(part))}) "
+            f"INSERT INTO {table} ({names}) SELECT {aliases}{constants} FROM v WHERE true "
             f"ON CONFLICT DO NOTHING RETURNING {pk}"
         )
         params = []
         for row in part:
             params += [f.get_db_prep_save(v, connection) for f, v in zip(named, row, strict=True)]
-            params += defaults
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, params + defaults)
             inserted += [found for (found,) in cursor.fetchall()]
     return sorted(inserted)
 

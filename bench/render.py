@@ -31,7 +31,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from newsletter import demo, emails, rendering  # noqa: E402
+from newsletter import demo, emails, readers, rendering  # noqa: E402
 from newsletter.models import Audience, Delivery, Membership, Practice, Subscriber  # noqa: E402
 from tests import sample_sequence  # noqa: E402
 
@@ -88,7 +88,7 @@ def personalise_only(deliveries, practice) -> float:
     def run():
         for d in deliveries:
             zone = practice.default_time_zone
-            values = emails.recipient_values(d, why.get(d.subscriber_id), audiences[0].name, zone)
+            values = readers.recipient_values(d, why.get(d.subscriber_id), audiences[0].name, zone)
             headers = {
                 **emails.list_headers(audiences, practice),
                 **emails.recipient_headers(d, values, practice),

@@ -1,7 +1,5 @@
 """Every outgoing email is built here: one funnel for confirmation, steps and broadcasts."""
 
-import functools
-import zoneinfo
 from collections.abc import Sequence as Seq
 from dataclasses import dataclass
 from email.utils import formataddr, make_msgid
@@ -9,18 +7,15 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import escape
+from django.urls import reverse
 
-from . import rendering, tokens
+from . import readers, rendering, tokens
 from .headers import register as register_header_folding
 from .mime import Email
 from .models import Audience, Broadcast, Delivery, Membership, Practice, Step, Subscriber
 from .palette import palette
 from .rendering import Rendered, token
 
-FALLBACK_NAME = "there"
-ROUTE_MARK = "route-token-mark"
 CTA_TEXT = "Book a free consultation"
 # anymail substitutes merge_data into the message body in each ESP's own syntax. Listed
 # only where substitution is verbatim (no HTML escaping of values, which are escaped here);
@@ -97,11 +92,6 @@ class _Literal(dict):
         return token(name)
 
 
-def greeting(subscriber: Subscriber) -> dict[str, str]:
-    name = " ".join(subscriber.first_name.split()) or FALLBACK_NAME
-    return {"greeting": name, "greeting_html": escape(name)}
-
-
 # The confirmation email ---------------------------------------------------------------
 
 
@@ -110,7 +100,7 @@ def confirmation(subscriber: Subscriber, audience_ids: list[int]) -> EmailMultiA
     audiences = list(Audience.objects.filter(pk__in=audience_ids).order_by("name"))
     rendered = _confirmation_rendering(practice, audiences)
     link = reverse("newsletter:confirm", args=[tokens.confirmation(subscriber.pk, audience_ids)])
-    values = {**greeting(subscriber), "confirm_url": absolute(link)}
+    values = {**readers.greeting(subscriber), "confirm_url": absolute(link)}
     headers = {"Message-ID": make_msgid(domain=site_domain())}
     return compose(rendered.subject, rendered.fill(values), [subscriber.email], practice, headers)
 
@@ -177,42 +167,6 @@ def _marketing_context(source: Step | Broadcast, practice: Practice) -> dict:
     }
 
 
-# Each reader's four links: the route, the token's purpose, and whose key it signs.
-READER_LINKS = {
-    "unsubscribe_url": ("newsletter:unsubscribe", tokens.UNSUBSCRIBE, "subscriber"),
-    "preferences_url": ("newsletter:preferences", tokens.PREFERENCES, "subscriber"),
-    "cta_url": ("newsletter:click", tokens.CLICK, "delivery"),
-    "view_online_url": ("newsletter:view_online", tokens.VIEW_ONLINE, "delivery"),
-}
-
-
-def link_bases() -> dict[str, tuple[str, str]]:
-    """The absolute URL before and after the token of each reader link, resolved once."""
-    bases = {}
-    for field, (route, _, _) in READER_LINKS.items():
-        before, after = _route(route, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
-        bases[field] = (f"{settings.SITE_URL}{before}", after)
-    return bases
-
-
-def _links(delivery: Delivery, bases: dict[str, tuple[str, str]]) -> dict[str, str]:
-    links = {}
-    for field, (_, purpose, key) in READER_LINKS.items():
-        if key == "subscriber":
-            token_value = tokens.subscriber_link(purpose, delivery.subscriber_id)
-        else:
-            token_value = tokens.make(purpose, delivery.pk)
-        before, after = bases[field]
-        links[field] = f"{before}{token_value}{after}"
-    return links
-
-
-@functools.lru_cache(maxsize=64)
-def _route(name: str, root_urlconf: str, urlconf, prefix: str) -> tuple[str, str]:
-    before, _, after = reverse(name, args=[ROUTE_MARK]).partition(ROUTE_MARK)
-    return before, after
-
-
 def source_audiences(source: Step | Broadcast) -> list[Audience]:
     if isinstance(source, Step):
         return [source.sequence.audience]
@@ -229,37 +183,6 @@ def _why(deliveries: Seq[Delivery], audiences: list[Audience]) -> dict[int, tupl
     for membership in memberships:
         joined[membership.subscriber_id] = (names[membership.audience_id], membership.joined_at)
     return joined
-
-
-def recipient_values(
-    delivery: Delivery,
-    why: tuple[str, object] | None,
-    fallback: str,
-    zone: str = "UTC",
-    bases: dict[str, tuple[str, str]] | None = None,
-) -> dict:
-    """Everything that differs between two readers of the same email (`bases`: see
-    `link_bases`, passed in when many readers are done at once)."""
-    subscriber = delivery.subscriber
-    audience, since = why or (fallback, subscriber.confirmed_at or subscriber.created_at)
-    return {
-        **greeting(subscriber),
-        "audience": audience,
-        "audience_html": escape(audience),
-        "subscribed_on": local_date(since, subscriber.time_zone or zone),
-        **_links(delivery, bases or link_bases()),
-    }
-
-
-def local_date(moment, zone: str) -> str:
-    """'March 4, 2026' as the reader's calendar showed it."""
-    if moment is None:
-        return "the day you confirmed"
-    try:
-        moment = moment.astimezone(zoneinfo.ZoneInfo(zone))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        pass
-    return f"{moment:%B} {moment.day}, {moment.year}"
 
 
 def list_headers(audiences: list[Audience], practice: Practice) -> dict[str, str]:
@@ -318,7 +241,7 @@ def _same_source(deliveries: list[Delivery], practice: Practice) -> list[EmailMu
         rendered=marketing_rendering(source, practice),
         fallback=_fallback_audience(audiences, practice),
         headers=list_headers(audiences, practice),
-        link_bases=link_bases(),
+        link_bases=readers.link_bases(),
     )
     why = _why(deliveries, audiences)
     return [_personal(d, why.get(d.subscriber_id), shared) for d in deliveries]
@@ -338,7 +261,7 @@ class _Shared:
 def _personal(delivery: Delivery, why, shared: _Shared) -> EmailMultiAlternatives:
     practice = shared.practice
     zone = practice.default_time_zone
-    values = recipient_values(delivery, why, shared.fallback, zone, shared.link_bases)
+    values = readers.recipient_values(delivery, why, shared.fallback, zone, shared.link_bases)
     headers = {**shared.headers, **recipient_headers(delivery, values, practice)}
     parts = shared.rendered.fill(values)
     to = [delivery.subscriber.email]
@@ -375,9 +298,11 @@ def batch_message(deliveries: Seq[Delivery], mailer: str = "default") -> EmailMu
     message = compose(rendered.subject, parts, to, practice, list_headers(audiences, practice))
     why, fallback = _why(deliveries, audiences), _fallback_audience(audiences, practice)
     message.merge_data, message.merge_headers, message.merge_metadata = {}, {}, {}
-    bases, zone = link_bases(), practice.default_time_zone
+    bases, zone = readers.link_bases(), practice.default_time_zone
     for delivery in deliveries:
-        values = recipient_values(delivery, why.get(delivery.subscriber_id), fallback, zone, bases)
+        values = readers.recipient_values(
+            delivery, why.get(delivery.subscriber_id), fallback, zone, bases
+        )
         _merge_one(message, delivery, values, rendered.fields, practice)
     if esp_name(mailer) == "sendgrid":
         message.esp_extra = {"merge_field_format": field_format}

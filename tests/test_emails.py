@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from newsletter import emails, rendering, subscriptions
+from newsletter import emails, readers, rendering, subscriptions
 from newsletter.models import Membership, Practice
 from tests import sample_sequence
 
@@ -60,7 +60,7 @@ def test_the_footer_says_why_the_reader_gets_it_and_how_to_leave(steps, audience
         assert "March 4, 2026" in part
         assert "Portland, OR 97201" in part
         assert "call or text 988" in part and "not watched for emergencies" in part
-    values = emails.recipient_values(steps[0], None, "")
+    values = readers.recipient_values(steps[0], None, "")
     hrefs = links(html_of(message))
     for name in ("unsubscribe_url", "preferences_url", "view_online_url", "cta_url"):
         assert values[name] in hrefs

@@ -85,10 +85,12 @@ def personalise_only(deliveries, practice) -> float:
     rendered = emails.marketing_rendering(source, practice)
     why = emails._why(deliveries, audiences)
 
+    zone, bases = practice.default_time_zone, readers.link_bases()  # once a chunk, as sent
+
     def run():
         for d in deliveries:
-            zone = practice.default_time_zone
-            values = readers.recipient_values(d, why.get(d.subscriber_id), audiences[0].name, zone)
+            why_this, fallback = why.get(d.subscriber_id), audiences[0].name
+            values = readers.recipient_values(d, why_this, fallback, zone, bases)
             headers = {
                 **emails.list_headers(audiences, practice),
                 **emails.recipient_headers(d, values, practice),

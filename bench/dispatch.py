@@ -50,8 +50,9 @@ def parse():
 
 def fill(total: int, due: int, now: datetime) -> None:
     """Subscribers and enrollments in bulk, 50,000 rows per INSERT batch."""
-    from newsletter import demo, sequence_edits
+    from newsletter.management import demo
     from newsletter.models import Audience, Enrollment, Sequence, Subscriber
+    from newsletter.sequences import sequence_edits
 
     demo.load_demo()
     audience = Audience.objects.get(slug="ketamine-assisted-therapy")
@@ -83,7 +84,7 @@ def timed_pass(now: datetime) -> tuple[float, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from newsletter import dispatch
+    from newsletter.delivery import dispatch
 
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()

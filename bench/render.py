@@ -31,7 +31,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from newsletter import demo, emails, readers, rendering  # noqa: E402
+from newsletter.mail import emails, readers, rendering  # noqa: E402
+from newsletter.management import demo  # noqa: E402
 from newsletter.models import Audience, Delivery, Membership, Practice, Subscriber  # noqa: E402
 from tests import sample_sequence  # noqa: E402
 

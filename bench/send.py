@@ -76,8 +76,9 @@ def smtp_mailer(address: str) -> dict:
 
 
 def populate(count: int, now: datetime):
-    from newsletter import demo, sequence_edits
+    from newsletter.management import demo
     from newsletter.models import Audience, Enrollment, Sequence, Subscriber
+    from newsletter.sequences import sequence_edits
 
     demo.load_demo()
     audience = Audience.objects.get(slug="ketamine-assisted-therapy")
@@ -104,7 +105,7 @@ BODY = "\n\n".join(
 def engine_pass(now: datetime) -> None:
     from django.db import transaction
 
-    from newsletter import dispatch
+    from newsletter.delivery import dispatch
 
     report = dispatch.send_due(now)
     assert transaction.get_autocommit()
@@ -115,7 +116,7 @@ def engine_pass(now: datetime) -> None:
 
 
 def sample_message():
-    from newsletter import emails
+    from newsletter.mail import emails
     from newsletter.models import Delivery
 
     return emails.message_for(Delivery.objects.order_by("pk").first())
@@ -147,7 +148,7 @@ def raw_django(sample, count: int) -> None:
 
 def time_rendering() -> dict:
     """Wrap emails.messages_for (what the sending path calls) to add up rendering time."""
-    from newsletter import emails
+    from newsletter.mail import emails
 
     spent = {"seconds": 0.0}
     original = emails.messages_for

@@ -10,7 +10,7 @@ class NewsletterConfig(AppConfig):
     def ready(self):
         from corsheaders.signals import check_request_enabled
 
-        from . import events  # noqa: F401 (connects the ESP tracking receiver)
+        from .delivery import events  # noqa: F401 (connects the ESP tracking receiver)
         from .views.subscribe import embed_cors_allowed
 
         check_request_enabled.connect(embed_cors_allowed, dispatch_uid="newsletter-embed-cors")

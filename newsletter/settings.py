@@ -173,7 +173,7 @@ def mailers_from_env() -> tuple[dict, dict]:
         backend = smtp_mailer(email_url)
     else:
         backend = {
-            "BACKEND": "newsletter.outbox.EmailBackend",
+            "BACKEND": "newsletter.mail.outbox.EmailBackend",
             "OPTIONS": {"directory": str(VAR_DIR / "outbox")},
         }
     return {"default": backend}, anymail

@@ -4,7 +4,8 @@ from datetime import datetime
 
 from celery import shared_task
 
-from . import confirmations, dispatch, sending, subscriptions
+from .delivery import dispatch, sending
+from .subscribers import confirmations, subscriptions
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

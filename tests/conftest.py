@@ -7,8 +7,9 @@ from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 
-from newsletter import demo, subscriptions, tokens
+from newsletter.management import demo
 from newsletter.models import Audience, Practice, Subscriber
+from newsletter.subscribers import subscriptions, tokens
 
 
 def _shared_database() -> bool:

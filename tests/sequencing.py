@@ -2,8 +2,9 @@
 
 from datetime import datetime
 
-from newsletter import dispatch, sequence_edits, sequences
+from newsletter.delivery import dispatch
 from newsletter.models import Audience, Sequence, Subscriber
+from newsletter.sequences import sequence_edits, sequences
 
 DELAYS = [(0, "minutes"), (1, "days"), (2, "days"), (3, "days")]
 

@@ -2,8 +2,8 @@
 
 from django.contrib.auth.models import User
 
-from newsletter import subscriptions
 from newsletter.models import ConsentEvent, Subscriber
+from newsletter.subscribers import subscriptions
 
 
 def test_an_unsubscribe_asked_for_by_email_is_done_from_the_admin(client, active_subscriber):

@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 
-from newsletter import demo
+from newsletter.management import demo
 from newsletter.models import Sequence
 
 DATA = Path(__file__).parent / "data"

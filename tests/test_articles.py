@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from newsletter import articles, lockscreen
+from newsletter import articles
 from newsletter.articles import detect_format, read_article
 from newsletter.articles.document import count_words, plain
+from newsletter.mail import lockscreen
 from newsletter.models import Delivery, Enrollment, Sequence, Step
 
 DATA = Path(__file__).parent / "data"

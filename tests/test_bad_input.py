@@ -8,8 +8,8 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from newsletter import tokens
 from newsletter.models import ConsentEvent, Membership, Subscriber, Suppression
+from newsletter.subscribers import tokens
 
 NEW = "new@example.com"
 LONG = "x" * 10_000

@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from newsletter import emails, subscriptions
+from newsletter.mail import emails
 from newsletter.models import Delivery
+from newsletter.subscribers import subscriptions
 from tests import sample_sequence
 
 MAILGUN = {"default": {"BACKEND": "anymail.backends.mailgun.EmailBackend"}}

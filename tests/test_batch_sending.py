@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import override_settings
 
-from newsletter import dispatch, sending
+from newsletter.delivery import dispatch, sending
 from newsletter.models import Delivery
 
 from .sequencing import enrolled, make_sequence
@@ -46,7 +46,8 @@ def test_without_a_batch_esp_each_email_is_its_own_call(audience, outbox):
 def test_an_unsubscribe_between_two_batch_calls_keeps_the_reader_out_of_the_second(
     audience, outbox, batch_esp, monkeypatch
 ):
-    from newsletter import batching, subscriptions
+    from newsletter.delivery import batching
+    from newsletter.subscribers import subscriptions
 
     make_sequence(audience)
     readers = [enrolled(audience, f"p{n}@example.com", NOON) for n in range(4)]

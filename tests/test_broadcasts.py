@@ -4,8 +4,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsletter import broadcasts, dispatch, sending, subscriptions
+from newsletter.delivery import dispatch, sending
 from newsletter.models import Audience, Broadcast, Delivery
+from newsletter.sequences import broadcasts
+from newsletter.subscribers import subscriptions
 
 from .sequencing import make_subscriber, run_pass
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsletter import bulk, dispatch
+from newsletter.delivery import bulk, dispatch
 from newsletter.models import Delivery, Subscriber
 
 from .sequencing import enrolled, make_sequence

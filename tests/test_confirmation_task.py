@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from newsletter import addresses, confirmations, subscriptions, tasks
+from newsletter import queue, tasks
 from newsletter.models import Membership, Suppression
+from newsletter.subscribers import addresses, confirmations, subscriptions
 
 from .sequencing import make_sequence
 
@@ -43,7 +44,7 @@ def test_a_topic_joined_while_paused_enrolls_so_the_series_starts_after_the_paus
 def test_an_unreachable_broker_never_turns_subscribing_into_an_error_page(
     transactional_db, client, monkeypatch
 ):
-    from newsletter import demo
+    from newsletter.management import demo
 
     demo.load_demo(sequences=False)  # a real commit runs the on-commit enqueue
     calls = []
@@ -53,7 +54,7 @@ def test_an_unreachable_broker_never_turns_subscribing_into_an_error_page(
         calls.append(args)
         raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
 
-    monkeypatch.setattr(tasks.send_confirmation, "delay", broker_down)
+    monkeypatch.setattr(queue, "send", broker_down)
     response = client.post(
         "/subscribe/",
         {"email": "reader@example.com", "consent": "yes"},
@@ -66,11 +67,11 @@ def test_an_unreachable_broker_never_turns_subscribing_into_an_error_page(
 def test_a_confirmation_lost_with_the_broker_is_sent_by_the_next_sweep(
     subscribe, outbox, audience, monkeypatch, django_capture_on_commit_callbacks
 ):
-    delay = tasks.send_confirmation.delay
-    monkeypatch.setattr(tasks.send_confirmation, "delay", lambda *args: None)  # lost message
+    send = queue.send
+    monkeypatch.setattr(queue, "send", lambda *args: None)  # lost message
     subscriber = subscribe("lost@example.com")
     assert outbox == []
-    monkeypatch.setattr(tasks.send_confirmation, "delay", delay)
+    monkeypatch.setattr(queue, "send", send)
     soon = timezone.now() + timedelta(minutes=2)
     assert confirmations.resend_lost(soon) == 0  # too early: the task may still be on its way
     later = timezone.now() + timedelta(minutes=11)

@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from newsletter import addresses, subscriptions
 from newsletter.models import ConsentEvent, ConsentWording, Practice, Suppression
+from newsletter.subscribers import addresses, subscriptions
 
 UA = "Mozilla/5.0 (test)"
 

@@ -7,7 +7,6 @@ from django.core.management import ManagementUtility
 from django.db import connections
 from django.test import Client
 
-from newsletter import addresses, data_rights, subscriptions, tokens
 from newsletter.models import (
     ConsentEvent,
     Delivery,
@@ -17,6 +16,7 @@ from newsletter.models import (
     Subscriber,
     Suppression,
 )
+from newsletter.subscribers import addresses, data_rights, subscriptions, tokens
 
 
 @pytest.fixture

@@ -5,10 +5,13 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from newsletter import articles, demo, emails, lockscreen, tokens
+from newsletter import articles
 from newsletter.articles.document import count_words
-from newsletter.default_sequences import CONTENT_DIR, load_default_sequences
+from newsletter.mail import emails, lockscreen
+from newsletter.management import demo
 from newsletter.models import Delivery, Sequence, Step
+from newsletter.sequences.default_sequences import CONTENT_DIR, load_default_sequences
+from newsletter.subscribers import tokens
 
 SLUG = "ketamine-therapy-for-depression"
 ARTICLE = Path(__file__).parent / "data" / "ketamine-therapy-for-depression.txt"

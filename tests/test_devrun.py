@@ -6,7 +6,7 @@ import sys
 import pytest
 import redis
 
-from newsletter import devrun
+from newsletter.management import devrun
 
 
 def dead_url() -> str:

@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from django.core import mail
 
-from newsletter import dispatch, sending, subscriptions
-from newsletter.addresses import suppression_hash
+from newsletter.delivery import dispatch, sending
 from newsletter.models import Delivery, Enrollment, Suppression
+from newsletter.subscribers import subscriptions
+from newsletter.subscribers.addresses import suppression_hash
 
 from .sequencing import enrolled, make_sequence, run_pass
 
@@ -213,7 +214,7 @@ def test_a_step_waits_while_the_previous_one_is_still_on_its_way(
 def test_a_task_that_waited_in_a_backlog_claims_at_its_own_time_not_the_dispatch_time():
     import time
 
-    from newsletter import sending
+    from newsletter.delivery import sending
 
     claimed = sending.claim_time(TUESDAY_NOON, time.time() - 900)  # queued 15 minutes ago
     assert TUESDAY_NOON + timedelta(seconds=899) <= claimed <= TUESDAY_NOON + timedelta(minutes=16)

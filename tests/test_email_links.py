@@ -2,8 +2,9 @@
 
 from urllib.parse import parse_qs, urlsplit
 
-from newsletter import emails, tokens
+from newsletter.mail import emails
 from newsletter.models import Click, Delivery, Sequence, Step
+from newsletter.subscribers import tokens
 
 
 def make_delivery(subscriber, audience) -> Delivery:

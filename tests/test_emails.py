@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from newsletter import emails, readers, rendering, subscriptions
+from newsletter.mail import emails, readers, rendering
 from newsletter.models import Membership, Practice
+from newsletter.subscribers import subscriptions
 from tests import sample_sequence
 
 SMTP = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 
-from newsletter import addresses, events
+from newsletter.delivery import events
 from newsletter.models import ConsentEvent, Delivery, Enrollment, Suppression
+from newsletter.subscribers import addresses
 
 from .sequencing import enrolled, make_sequence, run_pass
 

@@ -5,8 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from newsletter import booking, data_rights, dispatch, sequences, subscriptions
+from newsletter.delivery import dispatch
 from newsletter.models import Delivery, Enrollment
+from newsletter.sequences import booking, sequences
+from newsletter.subscribers import data_rights, subscriptions
 
 from .sequencing import enrolled, make_sequence, run_pass, run_until_done, subjects_by_person
 
@@ -91,7 +93,7 @@ def test_booking_an_unknown_or_invalid_address_changes_nothing(reader):
 
 
 def test_a_send_already_claimed_is_stopped_when_the_subscriber_booked_meanwhile(reader, outbox):
-    from newsletter import sending
+    from newsletter.delivery import sending
 
     Enrollment.objects.update(next_send_at=NOON)
     dispatch.send_due(NOON + timedelta(minutes=1))
@@ -112,7 +114,7 @@ def test_erasing_ends_every_sequence(reader):
 def test_an_unsubscribe_arriving_while_a_chunk_is_sending_stops_the_rest_of_that_chunk(
     audience, outbox, monkeypatch
 ):
-    from newsletter import sending
+    from newsletter.delivery import sending
 
     make_sequence(audience)
     readers = [enrolled(audience, f"r{n:02}@example.com", NOON) for n in range(12)]

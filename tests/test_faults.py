@@ -1,6 +1,6 @@
 """Crashes lose nothing: a SIGKILLed worker, a restarted Redis, two dispatchers at once.
 
-Rule checked here (see newsletter/dispatch.py): rows a dead worker left in "sending" are
+Rule checked here (see newsletter/delivery/dispatch.py): rows a dead worker left in "sending" are
 sent again with the same Message-ID once stale, so the only duplicates an SMTP sink may see
 are messages it had already accepted from the worker that died.
 """
@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsletter import sequences
 from newsletter.models import Delivery
+from newsletter.sequences import sequences
 
 from .sequencing import make_sequence, make_subscriber
 from .worker_harness import Engine, run_clock, wait_for

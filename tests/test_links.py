@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT, encode_multipart
 
-from newsletter import data_rights, tokens
 from newsletter.models import ConsentEvent, Subscriber
+from newsletter.subscribers import data_rights, tokens
 from tests.helpers import link_in
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
@@ -155,8 +155,8 @@ def test_unsubscribing_from_the_page_then_subscribing_again_records_both(http, a
 def test_no_new_link_goes_to_an_address_suppressed_meanwhile(
     http, pending, outbox, time_machine, django_capture_on_commit_callbacks
 ):
-    from newsletter import addresses
     from newsletter.models import Suppression
+    from newsletter.subscribers import addresses
 
     Suppression.objects.create(
         address_hash=addresses.suppression_hash("p@example.com"), reason="bounced"

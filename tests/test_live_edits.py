@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsletter import dispatch, sequence_edits, sequences
+from newsletter.delivery import dispatch
 from newsletter.models import Delivery, Enrollment, Step
+from newsletter.sequences import sequence_edits, sequences
 
 from .sequencing import enrolled, make_sequence, run_pass, run_until_done, subjects_by_person
 

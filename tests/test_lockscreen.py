@@ -1,6 +1,6 @@
 """The lock-screen check on subject and preview lines."""
 
-from newsletter import lockscreen
+from newsletter.mail import lockscreen
 
 
 def test_a_blunt_diagnosis_in_a_subject_is_warned_about_with_a_gentler_suggestion():

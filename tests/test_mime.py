@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from django.core.mail import EmailMultiAlternatives
 
-from newsletter import emails, mime
+from newsletter.mail import emails, mime
 from tests import sample_sequence
 
 LONG_ASCII = ("Breathe in = breathe out, " * 12 + "  \n") * 3 + ".\nlast line\t \n"

@@ -1,6 +1,6 @@
 """Email colours from the practice's brand colour stay readable whatever colour is chosen."""
 
-from newsletter.palette import FALLBACK_BRAND, contrast, palette
+from newsletter.mail.palette import FALLBACK_BRAND, contrast, palette
 
 
 def test_a_dark_brand_colour_gets_white_button_text_and_is_used_for_links():

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from newsletter import data_rights, tokens
 from newsletter.models import Audience, Subscriber
+from newsletter.subscribers import data_rights, tokens
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from email import policy
 import pytest
 from django.core.management import ManagementUtility, call_command
 
-from newsletter import emails
+from newsletter.mail import emails
 from tests import sample_sequence
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import override_settings
 
-from newsletter import dispatch, ratelimit, sending
+from newsletter.delivery import dispatch, ratelimit, sending
 from newsletter.models import Delivery, Sequence
 
 from .sequencing import enrolled, make_sequence

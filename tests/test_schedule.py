@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsletter import sequence_edits, sequences, windows
 from newsletter.models import Enrollment
+from newsletter.sequences import sequence_edits, sequences, windows
 
 from .sequencing import enrolled, make_sequence
 
@@ -114,7 +114,7 @@ def test_a_welcome_is_due_at_confirmation_even_at_night(audience):
 
 
 def test_confirming_enrolls_in_the_audiences_active_sequences_once(subscribe, audience):
-    from newsletter import subscriptions
+    from newsletter.subscribers import subscriptions
 
     make_sequence(audience)
     make_sequence(audience, slug="draft-one").__class__.objects.filter(slug="draft-one").update(

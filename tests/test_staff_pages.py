@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from newsletter import demo
+from newsletter.management import demo
 from newsletter.models import ConsentEvent, Subscriber
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 
-from newsletter import subscriptions
 from newsletter.models import ConsentEvent, Subscriber
+from newsletter.subscribers import subscriptions
 
 BLOG = "https://blog.example"
 JSON = {"Accept": "application/json"}

@@ -4,8 +4,8 @@ import re
 
 from django.urls import reverse
 
-from newsletter import tokens
 from newsletter.models import ConsentEvent, Subscriber
+from newsletter.subscribers import tokens
 
 
 def confirm_link(message) -> str:

@@ -4,8 +4,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from newsletter import data_rights, emails, tokens
+from newsletter.mail import emails
 from newsletter.models import Click, Practice
+from newsletter.subscribers import data_rights, tokens
 from tests import sample_sequence
 
 

@@ -100,7 +100,7 @@ def test_without_a_provider_emails_are_written_to_the_outbox(monkeypatch, settin
     monkeypatch.setattr(project_settings, "VAR_DIR", tmp_path)
     mailers, _ = project_settings.mailers_from_env()
     assert mailers["default"] == {
-        "BACKEND": "newsletter.outbox.EmailBackend",
+        "BACKEND": "newsletter.mail.outbox.EmailBackend",
         "OPTIONS": {"directory": str(tmp_path / "outbox")},
     }
 
@@ -110,7 +110,7 @@ def outbox_dir(settings, tmp_path):
     directory = tmp_path / "outbox"
     settings.MAILERS = {
         "default": {
-            "BACKEND": "newsletter.outbox.EmailBackend",
+            "BACKEND": "newsletter.mail.outbox.EmailBackend",
             "OPTIONS": {"directory": str(directory)},
         }
     }

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsletter import sequences, windows
 from newsletter.models import Delivery
+from newsletter.sequences import sequences, windows
 
 from .sequencing import DELAYS, make_sequence, make_subscriber
 from .worker_harness import Engine, run_clock

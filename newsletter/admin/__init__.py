@@ -1,3 +1,3 @@
-"""The therapist's workspace in the Django admin, one module per area."""
+"""The Django admin for administrators, one module per area. Imports: any domain package."""
 
 from . import sequences, subscribers, tools  # noqa: F401

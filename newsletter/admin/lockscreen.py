@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.utils.html import format_html, format_html_join
 
-from .. import lockscreen
+from ..mail import lockscreen
 from ..models import Practice
 
 

@@ -5,8 +5,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
 
-from .. import booking, broadcasts, sequence_edits
 from ..models import Broadcast, Delivery, Enrollment, Sequence, Step
+from ..sequences import booking, broadcasts, sequence_edits
 from .lockscreen import LockScreenWarningsMixin
 from .subscribers import ReadOnlyAdmin, SubscriberAdmin
 

@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from .. import subscriptions
 from ..models import (
     Audience,
     ConsentEvent,
@@ -12,6 +11,7 @@ from ..models import (
     Subscriber,
     Suppression,
 )
+from ..subscribers import subscriptions
 
 admin.site.site_header = "Newsletter workspace"
 admin.site.site_title = "Newsletter"

@@ -1,4 +1,4 @@
-"""An article (plain text, Markdown or HTML) becomes a draft sequence of emails."""
+"""An article (text, Markdown, HTML) becomes a draft sequence. Imports: models, mail.lockscreen."""
 
 import re
 from dataclasses import dataclass, field

@@ -1,6 +1,6 @@
 """Chunks of an article become step drafts: subject, preview, body, delay, invitation."""
 
-from .. import lockscreen
+from ..mail import lockscreen
 from ..models import Practice
 from . import wording
 from .document import Article, Block, plain

@@ -2,7 +2,7 @@
 
 import re
 
-from .. import lockscreen
+from ..mail import lockscreen
 from .document import plain
 
 # Gentler phrasings for whole phrases, tried before the practice's word-by-word suggestions.

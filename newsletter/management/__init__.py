@@ -1,0 +1,1 @@
+"""Command-line adapters: commands/, the demo, `make run`'s runner. Imports: any domain package."""

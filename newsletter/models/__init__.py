@@ -1,4 +1,4 @@
-"""The data model, split by domain."""
+"""The data model, split by domain: tables and named querysets. Imports no domain package."""
 
 from .practice import Audience, ConsentWording, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step

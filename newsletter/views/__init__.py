@@ -1,1 +1,1 @@
-"""Public pages for subscribers and staff pages for the practice."""
+"""Web adapters: public pages, staff pages, webhooks, forms. Imports: any domain package."""

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse, QueryDict
 from django.shortcuts import render
 
-from ..subscriptions import Client
+from ..subscribers.subscriptions import Client
 
 
 class BadBody(ValueError):

@@ -8,7 +8,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .. import addresses, booking
+from ..sequences import booking
+from ..subscribers import addresses
 from .common import BadBody, read_json
 
 SECRET_HEADER = "X-Booking-Secret"

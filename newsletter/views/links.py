@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .. import subscriptions, tokens
-from ..forms import PauseForm
 from ..models import Practice, Subscriber
+from ..subscribers import subscriptions, tokens
 from .common import client
+from .forms import PauseForm
 
 Status = Subscriber.Status
 

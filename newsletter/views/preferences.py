@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import data_rights, subscriptions, tokens
-from ..forms import PauseForm, PreferencesForm
 from ..models import Subscriber
+from ..subscribers import data_rights, subscriptions, tokens
 from .common import client
+from .forms import PauseForm, PreferencesForm
 from .links import invalid_link
 
 Status = Subscriber.Status

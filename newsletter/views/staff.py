@@ -11,8 +11,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
+from ..mail.outbox import list_messages
 from ..models import Audience, Practice
-from ..outbox import list_messages
 
 
 def outbox_directory() -> Path:

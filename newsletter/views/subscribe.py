@@ -8,10 +8,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from .. import subscriptions
-from ..forms import HONEYPOT, SubscribeForm, page_url
 from ..models import Practice
+from ..subscribers import subscriptions
 from .common import BadBody, client, client_ip, error, fields, wants_json
+from .forms import HONEYPOT, SubscribeForm, page_url
 
 SUCCESS = "Thank you. Please check your inbox for an email asking you to confirm."
 

@@ -7,8 +7,9 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from .. import emails, tokens
+from ..mail import emails
 from ..models import Click, Delivery, Practice, Subscriber
+from ..subscribers import tokens
 from .links import invalid_link
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")

@@ -9,8 +9,9 @@ from django.core import mail
 from django.db import connections
 from playwright.sync_api import expect
 
-from newsletter import demo, tokens
+from newsletter.management import demo
 from newsletter.models import Audience, Subscriber
+from newsletter.subscribers import tokens
 from newsletter.views.staff import snippet
 from tests.chromium import browser, screenshot_path
 
@@ -142,7 +143,7 @@ def test_without_javascript_the_snippet_posts_to_the_hosted_page(blog):
 def test_an_expired_link_offers_a_new_one_and_data_can_be_deleted(
     page, live_server, settings, time_machine
 ):
-    from newsletter import subscriptions
+    from newsletter.subscribers import subscriptions
 
     settings.SITE_URL = live_server.url
     time_machine.move_to("2026-03-02 10:00:00+00:00")

@@ -4,8 +4,9 @@ import pytest
 from django.db import connections
 from playwright.sync_api import expect
 
-from newsletter import demo, subscriptions
+from newsletter.management import demo
 from newsletter.models import Audience
+from newsletter.subscribers import subscriptions
 from tests.chromium import browser, screenshot_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

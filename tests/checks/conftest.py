@@ -3,7 +3,8 @@ confirmation."""
 
 import pytest
 
-from newsletter import default_sequences, emails
+from newsletter.mail import emails
+from newsletter.sequences import default_sequences
 from tests import sample_sequence
 from tests.checks import tools
 from tests.chromium import browser

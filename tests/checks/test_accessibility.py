@@ -3,8 +3,9 @@
 import pytest
 from django.core.mail import EmailMultiAlternatives
 
-from newsletter import demo, tokens
+from newsletter.management import demo
 from newsletter.models import Audience, Subscriber
+from newsletter.subscribers import tokens
 from tests.checks import tools
 
 pytestmark = pytest.mark.browser

@@ -44,7 +44,7 @@ def require(path: Path | str) -> str:
 
 def sequence_messages(slug: str) -> list[EmailMultiAlternatives]:
     """Every live step of a sequence, as a made-up reader would receive it."""
-    from newsletter import previews
+    from newsletter.mail import previews
     from newsletter.models import Step
 
     steps = Step.objects.filter(sequence__slug=slug, removed=False).order_by("position")

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletter import data_rights, subscriptions
+from newsletter.subscribers import data_rights, subscriptions
 
 
 class Command(BaseCommand):

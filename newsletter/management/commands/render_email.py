@@ -2,7 +2,7 @@ from email import policy as mime_policy
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletter import previews
+from newsletter.mail import previews
 
 
 class Command(BaseCommand):

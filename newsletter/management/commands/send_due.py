@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletter import dispatch
+from newsletter.delivery import dispatch
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from newsletter import devrun
+from newsletter.management import devrun
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from newsletter import demo
+from newsletter.management import demo
 
 
 class Command(BaseCommand):

@@ -3,13 +3,13 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import emails
-from .models import Audience, ConsentEvent, Subscriber
-from .models.subscribers import ConsentKind
+from .. import queue
+from ..mail import emails
+from ..models import Audience, ConsentEvent, Subscriber
+from ..models.subscribers import ConsentKind
 from .subscriptions import never_mail
 
 Status = Subscriber.Status
@@ -44,15 +44,10 @@ def lost(now: datetime) -> list[Subscriber]:
 
 def resend_lost(now: datetime | None = None) -> int:
     """Enqueue again each confirmation a broker outage lost; returns how many."""
-    from . import tasks
-
     subscribers = lost(now or timezone.now())
     for subscriber in subscribers:
         audience_ids = _requested_audiences(subscriber)
-        transaction.on_commit(
-            lambda pk=subscriber.pk, ids=audience_ids: tasks.send_confirmation.delay(pk, ids),
-            robust=True,
-        )
+        queue.enqueue("send_confirmation", subscriber.pk, audience_ids)
     return len(subscribers)
 
 

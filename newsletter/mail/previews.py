@@ -3,8 +3,9 @@
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
-from . import emails, subscriptions
-from .models import Audience, Broadcast, Delivery, Sequence, Step, Subscriber
+from ..models import Audience, Broadcast, Delivery, Sequence, Step, Subscriber
+from ..subscribers import addresses
+from . import emails
 
 SAMPLE_ADDRESS = "reader@example.com"
 SAMPLE_NAME = "Alex"
@@ -30,7 +31,7 @@ def sample_subscriber() -> Subscriber:
 def reader(address: str | None) -> Subscriber:
     if not address:
         return sample_subscriber()
-    subscriber = subscriptions.find(address)
+    subscriber = addresses.find(address)
     if subscriber is None:
         raise NotFound(f"No subscriber with the address {address!r}.")
     return subscriber

@@ -8,7 +8,8 @@ from itertools import groupby
 
 from django.conf import settings
 
-from . import emails, failures
+from ..mail import emails
+from . import failures
 
 ACCEPTED = {"sent", "queued", "scheduled"}
 REJECTED = {"rejected", "invalid"}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import Audience, Sequence, Step
+from ..models import Audience, Sequence, Step
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ..models import Audience, Delivery, Enrollment, Practice, Sequence, Step, Subscriber
 from . import windows
-from .models import Audience, Delivery, Enrollment, Practice, Sequence, Step, Subscriber
 
 Status = Enrollment.Status
 

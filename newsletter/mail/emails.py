@@ -9,10 +9,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
-from . import readers, rendering, tokens
+from ..models import Audience, Broadcast, Delivery, Membership, Practice, Step, Subscriber
+from ..subscribers import tokens
+from . import readers, rendering
 from .headers import register as register_header_folding
 from .mime import Email
-from .models import Audience, Broadcast, Delivery, Membership, Practice, Step, Subscriber
 from .palette import palette
 from .rendering import Rendered, token
 

@@ -6,7 +6,7 @@ from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRe
 from django.conf import settings
 from django.db.models import F
 
-from .models import Broadcast, Delivery, Sequence
+from ..models import Broadcast, Delivery, Sequence
 
 # HTTP statuses from an ESP API that are worth retrying; every other 4xx is a rejection.
 RETRYABLE_HTTP = {408, 409, 425, 429}

@@ -12,8 +12,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import addresses, batching, bulk, emails, failures, ratelimit
-from .models import Broadcast, Delivery, Enrollment, Sequence, Step, Subscriber, Suppression
+from ..mail import emails
+from ..models import Broadcast, Delivery, Enrollment, Sequence, Step, Subscriber, Suppression
+from ..subscribers import addresses
+from . import batching, bulk, failures, ratelimit
 
 Row = Delivery.Status
 

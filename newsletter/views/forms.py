@@ -6,9 +6,9 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 
-from . import addresses
-from .models import Audience
-from .subscriptions import CONSENT_WORDS, PAUSE_WEEKS
+from ..models import Audience
+from ..subscribers import addresses
+from ..subscribers.subscriptions import CONSENT_WORDS, PAUSE_WEEKS
 
 UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f<>]")
 PAGE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"']+")

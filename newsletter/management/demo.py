@@ -5,8 +5,8 @@ import secrets
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
-from .default_sequences import load_default_sequences
-from .models import Audience, Practice
+from ..models import Audience, Practice
+from ..sequences.default_sequences import load_default_sequences
 
 THERAPIST_GROUP = "Therapists"
 # What the therapist needs, and nothing that could edit or delete consent proof.

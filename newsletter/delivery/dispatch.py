@@ -16,17 +16,18 @@ row fails with "outcome unknown" instead of being tried forever.
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import make_msgid
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 
-from . import broadcasts, bulk, sequences
-from .emails import site_domain
-from .models import Delivery, Enrollment, Practice, Sequence, Subscriber
+from .. import queue
+from ..mail.emails import site_domain
+from ..models import Broadcast, Delivery, Enrollment, Practice, Sequence, Step, Subscriber
+from ..sequences import broadcasts, sequences
+from . import bulk
 
 Sending = Delivery.Status
 
@@ -50,7 +51,7 @@ def send_due(now: datetime | None = None) -> Report:
     while dispatch_chunk(now, practice, report):
         pass
     for broadcast_id in broadcasts.due_ids(now):
-        while broadcasts.dispatch_chunk(broadcast_id, now, partial(enqueue, report=report)):
+        while dispatch_broadcast_chunk(broadcast_id, now, report):
             pass
     return report
 
@@ -59,13 +60,10 @@ def enqueue(ids: list[int], now: datetime, report: Report | None = None) -> None
     """Send one task for these rows once the transaction commits."""
     if not ids:
         return
-    from .tasks import send_batch
-
     if report is not None:
         report.tasks.append(ids)
     # robust: a broker that is down must not undo committed rows; the next pass re-enqueues.
-    task = partial(send_batch.delay, ids, now.isoformat(), time.time())
-    transaction.on_commit(task, robust=True)
+    queue.enqueue("send_batch", ids, now.isoformat(), time.time())
 
 
 def due_enrollments(now: datetime, size: int):
@@ -125,8 +123,6 @@ def _place(enrollment: Enrollment, steps, now: datetime, practice) -> object | N
 
 
 def _steps_of(sequence_ids: set[int]) -> dict[int, list]:
-    from .models import Step
-
     steps: dict[int, list] = {pk: [] for pk in sequence_ids}
     live = Step.objects.filter(sequence_id__in=sequence_ids, removed=False).order_by("position")
     for step in live:
@@ -184,6 +180,41 @@ def _save(enrollments: list[Enrollment], rows: list[tuple]) -> list[int]:
 def new_message_id() -> str:
     """The Message-ID a row will be sent with, made with the row so it is known before sending."""
     return make_msgid(domain=site_domain())
+
+
+@transaction.atomic
+def dispatch_broadcast_chunk(broadcast_id: int, now: datetime, report: Report) -> int:
+    """Ledger rows for the next chunk of recipients, in subscriber order; 0 when done."""
+    locked = Broadcast.objects.select_for_update(skip_locked=True).filter(pk=broadcast_id)
+    broadcast = locked.filter(status__in=broadcasts.DISPATCHING).first()
+    if broadcast is None:
+        return 0
+    recipient_ids = _next_recipients(broadcast, settings.SEND_CHUNK_SIZE)
+    if not recipient_ids:
+        # Everyone has a row; the broadcast is sent once no row is still on its way.
+        unfinished = broadcast.deliveries.filter(status__in=UNFINISHED)
+        if not unfinished.exists():
+            broadcast.status = Broadcast.Status.SENT
+            broadcast.save(update_fields=["status"])
+        return 0
+    rows = [ledger_row(pk, now, broadcast=broadcast) for pk in recipient_ids]
+    created = bulk.insert_rows(Delivery, LEDGER_FIELDS, rows)
+    if broadcast.status == Broadcast.Status.SCHEDULED:
+        broadcast.status = Broadcast.Status.SENDING
+        broadcast.save(update_fields=["status"])
+    enqueue(created, now, report)
+    return len(recipient_ids)
+
+
+def _next_recipients(broadcast: Broadcast, size: int) -> list[int]:
+    # The broadcast's row lock serialises dispatchers, so "after the last one" is exact.
+    last = broadcast.deliveries.aggregate(last=Max("subscriber_id"))["last"] or 0
+    people = Subscriber.objects.filter(
+        pk__gt=last,
+        status=Subscriber.Status.ACTIVE,
+        audiences__in=broadcast.audiences.all(),
+    )
+    return list(people.order_by("pk").values_list("pk", flat=True).distinct()[:size])
 
 
 def requeue_waiting(now: datetime, report: Report) -> int:

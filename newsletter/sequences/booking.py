@@ -5,8 +5,9 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from . import addresses, sequences
-from .models import Enrollment, Subscriber
+from ..models import Enrollment, Subscriber
+from ..subscribers import addresses
+from . import sequences
 
 
 def mark_booked(address: str, now: datetime | None = None) -> int:

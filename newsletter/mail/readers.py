@@ -7,8 +7,8 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape
 
-from . import tokens
-from .models import Delivery, Subscriber
+from ..models import Delivery, Subscriber
+from ..subscribers import tokens
 
 FALLBACK_NAME = "there"
 ROUTE_MARK = "route-token-mark"

@@ -1,4 +1,4 @@
-"""Email addresses: validation, the comparison key and the suppression hash."""
+"""Email addresses: validation, the comparison key, the suppression hash, whose address it is."""
 
 import hashlib
 import hmac
@@ -6,6 +6,8 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from email_validator import EmailNotValidError, validate_email
+
+from ..models import Subscriber
 
 
 def normalise(raw: str) -> str:
@@ -29,3 +31,12 @@ def key(address: str) -> str:
 def suppression_hash(address: str) -> str:
     secret = settings.SUPPRESSION_HASH_KEY.encode()
     return hmac.new(secret, key(address).encode(), hashlib.sha256).hexdigest()
+
+
+def find(address: str) -> Subscriber | None:
+    """The subscriber with this address, or None (also for an address that is not valid)."""
+    try:
+        email = normalise(address)
+    except ValidationError:
+        return None
+    return Subscriber.objects.by_email(key(email)).first()

@@ -53,6 +53,6 @@ def check(text: str, words: dict[str, str] | None = None) -> list[Warning]:
 
 
 def check_for_practice(text: str) -> list[Warning]:
-    from .models import Practice
+    from ..models import Practice
 
     return check(text, word_list(Practice.get().lock_screen_words))

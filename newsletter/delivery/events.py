@@ -14,9 +14,10 @@ from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 
-from . import addresses, sequences, subscriptions
-from .models import Delivery, Subscriber, Suppression
-from .models.subscribers import ConsentKind
+from ..models import Delivery, Subscriber, Suppression
+from ..models.subscribers import ConsentKind
+from ..sequences import sequences
+from ..subscribers import addresses, subscriptions
 
 Sending = Delivery.Status
 

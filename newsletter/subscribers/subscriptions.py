@@ -4,16 +4,17 @@ import enum
 import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import addresses, sequences
-from .models import Audience, ConsentEvent, Membership, Practice, Subscriber, Suppression
-from .models.subscribers import ConsentKind
+from .. import queue
+from ..models import Audience, ConsentEvent, Membership, Practice, Subscriber, Suppression
+from ..models.subscribers import ConsentKind
+from ..sequences import sequences
+from . import addresses
 
 Status = Subscriber.Status
 PAUSE_WEEKS = (2, 4, 8)
@@ -73,7 +74,7 @@ def record(subscriber: Subscriber, kind: str, channel: str, client: Client | Non
 def _consent_fields(version: int | None) -> dict:
     wording = Practice.get().current_consent()
     if version is not None and version != wording.version:
-        from .models import ConsentWording
+        from ..models import ConsentWording
 
         wording = ConsentWording.objects.filter(version=version).first() or wording
     return {"consent_text": wording.text, "consent_version": wording.version}
@@ -133,8 +134,6 @@ def _nothing_to_do(subscriber: Subscriber, audience: Audience) -> bool:
 
 
 def _send_confirmation(subscriber: Subscriber, audience_ids: list[int], fresh: bool) -> Outcome:
-    from . import tasks
-
     now = _now()
     pause = timedelta(minutes=settings.CONFIRMATION_RESEND_MINUTES)
     if (
@@ -145,8 +144,7 @@ def _send_confirmation(subscriber: Subscriber, audience_ids: list[int], fresh: b
         return Outcome.THROTTLED
     Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
     # robust: an unreachable broker is logged, never turned into an error page for the visitor.
-    send = partial(tasks.send_confirmation.delay, subscriber.pk, audience_ids)
-    transaction.on_commit(send, robust=True)
+    queue.enqueue("send_confirmation", subscriber.pk, audience_ids)
     return Outcome.CONFIRMATION_SENT
 
 
@@ -302,9 +300,4 @@ def update_preferences(
         record(subscriber, ConsentKind.PREFERENCES, "preferences", client, audiences=sorted(after))
 
 
-def find(address: str) -> Subscriber | None:
-    try:
-        email = addresses.normalise(address)
-    except ValidationError:
-        return None
-    return Subscriber.objects.by_email(addresses.key(email)).first()
+find = addresses.find  # the public name callers know

@@ -15,8 +15,8 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import F, Max
 
+from ..models import Delivery, Enrollment, Practice, Sequence, Step
 from . import sequences
-from .models import Delivery, Enrollment, Practice, Sequence, Step
 
 Active = Enrollment.Status.ACTIVE
 SHIFT = 1_000_000  # moves positions out of the way so the unique constraint holds mid-update

@@ -4,9 +4,10 @@ from datetime import datetime
 
 from django.db import transaction
 
-from . import addresses, sequences
-from .models import ConsentEvent, Subscriber, Suppression
-from .models.subscribers import ConsentKind
+from ..models import ConsentEvent, Subscriber, Suppression
+from ..models.subscribers import ConsentKind
+from ..sequences import sequences
+from . import addresses
 from .subscriptions import _now, record
 
 Status = Subscriber.Status

@@ -1,0 +1,1 @@
+"""The ledger, sending, failures, send rate, ESP events. Imports: mail, sequences, subscribers."""

@@ -1,0 +1,1 @@
+"""The one email funnel, previews, outbox; decides nothing. Imports: models, subscribers tokens."""

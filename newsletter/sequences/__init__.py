@@ -1,0 +1,1 @@
+"""Enrolment, windows, live edits, broadcasts, bookings. Imports: models, subscribers.addresses."""

@@ -1,0 +1,56 @@
+"""One-off newsletters to audiences: schedule, progress, pause, resume and cancel."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from ..models import Broadcast, Delivery
+from . import sequences
+
+State = Broadcast.Status
+Row = Delivery.Status
+DISPATCHING = (State.SCHEDULED, State.SENDING)
+
+
+def schedule(broadcast: Broadcast, at: datetime | None = None) -> Broadcast:
+    """Send at `at`, or at the next pass of send_due when no time is given."""
+    if broadcast.status not in (State.DRAFT, State.SCHEDULED):
+        raise ValueError(f"A {broadcast.get_status_display().lower()} broadcast cannot be sent.")
+    broadcast.status = State.SCHEDULED
+    broadcast.scheduled_at = at or timezone.now()
+    broadcast.save(update_fields=["status", "scheduled_at"])
+    return broadcast
+
+
+def due_ids(now: datetime) -> list[int]:
+    due = Broadcast.objects.filter(status__in=DISPATCHING, scheduled_at__lte=now)
+    return list(due.values_list("pk", flat=True))
+
+
+def progress(broadcast: Broadcast) -> dict[str, int]:
+    """Rows per ledger status (queued, sending, sent, failed, skipped) plus the total."""
+    counts = dict.fromkeys(Delivery.Status.values, 0)
+    rows = broadcast.deliveries.values("status").annotate(n=Count("pk")).order_by()
+    counts.update({row["status"]: row["n"] for row in rows})
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+@transaction.atomic
+def cancel(broadcast: Broadcast) -> int:
+    """Stop a broadcast: nothing more is dispatched and queued rows are skipped."""
+    Broadcast.objects.filter(pk=broadcast.pk).exclude(status=State.SENT).update(
+        status=State.CANCELLED
+    )  # a sent broadcast has nothing left to stop
+    queued = broadcast.deliveries.filter(status=Delivery.Status.QUEUED)
+    return queued.update(status=Delivery.Status.SKIPPED, last_error="broadcast cancelled")
+
+
+def resume(broadcast: Broadcast, now: datetime) -> None:
+    """Continue a paused broadcast: rows held back go out at the next pass."""
+    Broadcast.objects.filter(pk=broadcast.pk, status=State.PAUSED).update(
+        status=State.SENDING, paused_reason="", consecutive_failures=0
+    )
+    sequences.release_held(broadcast.deliveries.all(), now)

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from .validators import single_line
+
 DEFAULT_CRISIS_NOTE = (
     "If you are in crisis, call or text 988 (Suicide & Crisis Lifeline, 988lifeline.org) "
     "in the US, or call 911 if you are in immediate danger. This inbox is not watched for "
@@ -16,8 +18,8 @@ DEFAULT_CONSENT_TEXT = (
 class Practice(models.Model):
     """The one practice this installation sends for (a single row)."""
 
-    name = models.CharField(max_length=200)
-    sender_name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[single_line])
+    sender_name = models.CharField(max_length=200, validators=[single_line])
     sender_email = models.EmailField()
     reply_to = models.EmailField(blank=True)
     postal_address = models.TextField(help_text="Printed in every email's footer.")
@@ -44,6 +46,7 @@ class Practice(models.Model):
     class Meta:
         verbose_name = "practice settings"
         verbose_name_plural = "practice settings"
+        permissions = [("view_outbox", "Can read the emails written to the outbox on disk")]
 
     def __str__(self) -> str:
         return self.name

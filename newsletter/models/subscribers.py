@@ -1,7 +1,14 @@
 """Subscribers, their audiences, the consent trail and the suppression list."""
 
+import secrets
+
 from django.db import models
 from django.utils import timezone
+
+
+def new_public_id() -> str:
+    """A random id for links: says nothing about how many subscribers there are."""
+    return secrets.token_urlsafe(16)
 
 
 class SubscriberStatus(models.TextChoices):
@@ -23,6 +30,8 @@ class Subscriber(models.Model):
     Status = SubscriberStatus
 
     email = models.EmailField(max_length=254, blank=True)
+    # What links carry instead of the row id (which counts subscribers and can be guessed).
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     # Case-folded address: the one addresses are compared by. Null once erased.
     email_key = models.CharField(  # noqa: DJ001 (NULL lets erased rows share "no address")
         max_length=254, unique=True, null=True, editable=False
@@ -44,6 +53,8 @@ class Subscriber(models.Model):
     # the two means the broker lost the task, and the next sweep sends it again.
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmation_mailed_at = models.DateTimeField(null=True, blank=True)
+    # Set when a data-rights link is used, which voids every data-rights link sent before.
+    data_link_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = SubscriberQuerySet.as_manager()
 

@@ -9,6 +9,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from ..models import Subscriber
 
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
 
 def normalise(raw: str) -> str:
     """The address as it should be stored, or ValidationError with a clear message."""
@@ -24,8 +26,13 @@ def normalise(raw: str) -> str:
 
 
 def key(address: str) -> str:
-    """The case-insensitive comparison key of a normalised address."""
-    return address.casefold()
+    """The comparison key of a normalised address: ASCII letters compare without case.
+
+    Only ASCII letters are folded, never `ſ` or the Kelvin sign (which Unicode case-folding
+    turns into `s` and `k`), so two different mailboxes never share a key.
+    """
+    local, _, domain = address.rpartition("@")
+    return f"{local.translate(ASCII_LOWER)}@{domain.lower()}"
 
 
 def suppression_hash(address: str) -> str:

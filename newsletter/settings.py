@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "anymail",
+    "axes",
     "newsletter",
 ]
 
@@ -63,7 +65,36 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Every page: our own scripts, styles and images only; nothing from another origin.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # style attributes in a few staff pages
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
+
+# Staff logins are throttled (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one
+# username, or from one client address, further tries are refused for LOGIN_LOCKOUT_HOURS.
+# Administrators see and lift lockouts in the admin ("Access attempts").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = float(os.environ.get("LOGIN_LOCKOUT_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsletter.views.common.client_ip"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "newsletter.urls"
 WSGI_APPLICATION = "newsletter.wsgi.application"
@@ -146,6 +177,8 @@ RATELIMIT_SUBSCRIBE_PER_ADDRESS = os.environ.get("RATELIMIT_SUBSCRIBE_PER_ADDRES
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 CONFIRMATION_RESEND_MINUTES = int(os.environ.get("CONFIRMATION_RESEND_MINUTES", "5"))
 CONFIRMATION_MAX_AGE_DAYS = 7
+# Confirmation emails per hour for the whole site (0: no ceiling); past it they wait.
+CONFIRMATION_EMAILS_PER_HOUR = int(os.environ.get("CONFIRMATION_EMAILS_PER_HOUR", "300"))
 
 # Celery: tasks are idempotent, so acknowledge late and requeue on a lost worker.
 CELERY_BROKER_URL = REDIS_URL

@@ -5,12 +5,17 @@ from datetime import datetime
 from celery import shared_task
 
 from .delivery import dispatch, sending
-from .subscribers import confirmations, subscriptions
+from .subscribers import confirmations, data_links, subscriptions
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_confirmation(subscriber_id: int, audience_ids: list[int]) -> bool:
     return confirmations.send(subscriber_id, audience_ids)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_data_link(subscriber_id: int) -> bool:
+    return data_links.send(subscriber_id)
 
 
 @shared_task

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import articles, hooks, links, preferences, staff, subscribe, tracking
+from .views import articles, data, hooks, links, preferences, staff, subscribe, tracking
 
 newsletter_urls = [
     path("subscribe/", subscribe.subscribe, name="subscribe"),
@@ -12,8 +12,10 @@ newsletter_urls = [
     path("confirm/<str:token>/resend/", links.resend_confirmation, name="resend_confirmation"),
     path("unsubscribe/<str:token>/", links.unsubscribe, name="unsubscribe"),
     path("preferences/<str:token>/", preferences.preferences, name="preferences"),
-    path("preferences/<str:token>/data.json", preferences.download, name="download"),
-    path("preferences/<str:token>/delete/", preferences.delete, name="delete"),
+    # Links from before data rights needed a fresh link: both lead to the offer of one.
+    path("preferences/<str:token>/data.json", preferences.data_request, name="download"),
+    path("preferences/<str:token>/delete/", preferences.data_request, name="delete"),
+    path("data/<str:token>/", data.data_rights_page, name="data_rights"),
     path("c/<str:token>/", tracking.click, name="click"),
     path("e/<str:token>/", tracking.view_online, name="view_online"),
     path("hooks/booked/", hooks.booked, name="hook_booked"),

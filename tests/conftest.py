@@ -96,7 +96,7 @@ def ci_services_are_real():
 def links(active_subscriber, audience) -> dict:
     """Genuine signed links for the active subscriber, by purpose."""
     return {
-        "confirm": tokens.confirmation(active_subscriber.pk, [audience.pk]),
-        "unsubscribe": tokens.subscriber_link(tokens.UNSUBSCRIBE, active_subscriber.pk),
-        "preferences": tokens.subscriber_link(tokens.PREFERENCES, active_subscriber.pk),
+        "confirm": tokens.confirmation(active_subscriber, [audience.pk]),
+        "unsubscribe": tokens.subscriber_link(tokens.UNSUBSCRIBE, active_subscriber),
+        "preferences": tokens.subscriber_link(tokens.PREFERENCES, active_subscriber),
     }

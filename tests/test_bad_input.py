@@ -242,7 +242,15 @@ CASES = {
     "unsubscribe link used to delete": Case("POST", "/preferences/{unsubscribe}/delete/"),
     "tampered download link": Case("GET", "/preferences/{preferences:tampered}/data.json"),
     "truncated download link": Case("GET", "/preferences/{preferences:truncated}/data.json"),
-    "download by POST": Case("POST", "/preferences/{preferences}/data.json", status=405),
+    "download by POST sends only a fresh link": Case(
+        "POST", "/preferences/{preferences}/data.json", status=200, mails=1
+    ),
+    "preferences link used to erase": Case(
+        "POST", "/data/{preferences}/", {"action": "erase"}, status=410
+    ),
+    "tampered data link": Case(
+        "POST", "/data/{preferences:tampered}/", {"action": "download"}, status=410
+    ),
 }
 
 

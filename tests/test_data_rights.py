@@ -26,7 +26,13 @@ def http() -> Client:
 
 @pytest.fixture
 def base(active_subscriber) -> str:
-    return f"/preferences/{tokens.subscriber_link(tokens.PREFERENCES, active_subscriber.pk)}/"
+    return f"/preferences/{tokens.subscriber_link(tokens.PREFERENCES, active_subscriber)}/"
+
+
+@pytest.fixture
+def data_page(active_subscriber) -> str:
+    """The page behind a fresh data-rights link, as the emailed link opens it."""
+    return f"/data/{tokens.data_link(active_subscriber)}/"
 
 
 @pytest.fixture
@@ -37,9 +43,9 @@ def delivery(active_subscriber, audience) -> Delivery:
 
 
 def test_download_holds_profile_memberships_consent_and_deliveries(
-    http, base, active_subscriber, delivery
+    http, data_page, active_subscriber, delivery
 ):
-    response = http.get(base + "data.json")
+    response = http.post(data_page, {"action": "download"})
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
@@ -52,11 +58,11 @@ def test_download_holds_profile_memberships_consent_and_deliveries(
     assert len(data["deliveries"]) == 1 and data["deliveries"][0]["status"] == delivery.status
 
 
-def test_delete_asks_once_then_removes_personal_data(http, base, active_subscriber, delivery):
-    page = http.get(base + "delete/")
-    assert page.content.decode().count("<button") == 1
+def test_delete_asks_once_then_removes_personal_data(http, data_page, active_subscriber, delivery):
+    page = http.get(data_page)
+    assert page.content.decode().count("Delete my data</button>") == 1
     assert Subscriber.objects.get().status == "active"
-    done = http.post(base + "delete/")
+    done = http.post(data_page, {"action": "erase"})
     assert done.status_code == 200 and "deleted" in done.content.decode()
     erased = Subscriber.objects.get()
     assert (erased.email, erased.first_name, erased.email_key, erased.status) == (
@@ -99,15 +105,16 @@ def test_an_erased_address_is_never_mailed_again(active_subscriber, subscribe, o
 
 def test_the_unsubscribe_link_still_answers_after_erasure(http, active_subscriber):
     data_rights.erase(active_subscriber)
-    path = f"/unsubscribe/{tokens.subscriber_link(tokens.UNSUBSCRIBE, active_subscriber.pk)}/"
+    path = f"/unsubscribe/{tokens.subscriber_link(tokens.UNSUBSCRIBE, active_subscriber)}/"
     assert http.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert http.post(path, {"action": "unsubscribe"}).status_code == 200
 
 
-def test_deleting_twice_is_harmless(http, base, active_subscriber):
-    http.post(base + "delete/")
-    again = http.post(base + "delete/")
-    assert again.status_code == 200
+def test_deleting_twice_is_harmless(http, active_subscriber):
+    first, second = (f"/data/{tokens.data_link(active_subscriber)}/" for _ in range(2))
+    http.post(first, {"action": "erase"})
+    again = http.post(second, {"action": "erase"})
+    assert again.status_code == 410  # the link leads to a calm "used or expired" page
     assert ConsentEvent.objects.filter(kind="erased").count() == 1
 
 

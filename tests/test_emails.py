@@ -221,7 +221,7 @@ def test_the_confirmation_email_uses_the_same_calm_template_without_a_sales_pitc
     subscribe("new@example.com")
     message = mail.outbox[-1]
     html = html_of(message)
-    assert message.body.startswith("Hi there,") and "Hi there," in html
+    assert message.body.startswith("Hello,") and "Hello," in html
     assert "Confirm my subscription" in html and 'class="card"' in html
     assert "Portland, OR 97201" in message.body and "988" in html
     assert "consultation" not in message.body.lower() and "/c/" not in html

@@ -87,7 +87,7 @@ def test_resending_from_the_expired_page_is_rate_limited(
 
 
 def unsubscribe_path(subscriber) -> str:
-    return f"/unsubscribe/{tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber.pk)}/"
+    return f"/unsubscribe/{tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber)}/"
 
 
 def test_one_click_form_encoded_as_gmail_sends_it(http, active_subscriber):

@@ -9,7 +9,7 @@ from newsletter.subscribers import data_rights, tokens
 
 @pytest.fixture
 def page(active_subscriber) -> str:
-    return f"/preferences/{tokens.subscriber_link(tokens.PREFERENCES, active_subscriber.pk)}/"
+    return f"/preferences/{tokens.subscriber_link(tokens.PREFERENCES, active_subscriber)}/"
 
 
 @pytest.fixture

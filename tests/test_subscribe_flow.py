@@ -69,7 +69,7 @@ def test_confirming_takes_a_post_after_a_get_page(
 def test_one_click_unsubscribe_answers_200_without_csrf(active_subscriber):
     from django.test import Client
 
-    token = tokens.subscriber_link(tokens.UNSUBSCRIBE, active_subscriber.pk)
+    token = tokens.subscriber_link(tokens.UNSUBSCRIBE, active_subscriber)
     browserless = Client(enforce_csrf_checks=True)
     response = browserless.post(
         reverse("newsletter:unsubscribe", args=[token]), {"List-Unsubscribe": "One-Click"}

@@ -1,5 +1,6 @@
 """The practice's view in the Django admin: subscribers, consent history, lists, settings."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
@@ -11,7 +12,7 @@ from ..models import (
     Subscriber,
     Suppression,
 )
-from ..subscribers import subscriptions
+from ..subscribers import names, subscriptions
 
 admin.site.site_header = "Newsletter workspace"
 admin.site.site_title = "Newsletter"
@@ -58,8 +59,16 @@ class MembershipInline(ReadOnlyInline):
     verbose_name_plural = "lists"
 
 
+class SubscriberForm(forms.ModelForm):
+    """A first name typed by staff follows the rules of the public form."""
+
+    def clean_first_name(self) -> str:
+        return names.clean_first_name(self.cleaned_data["first_name"])
+
+
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin):
+    form = SubscriberForm
     list_display = ["email", "first_name", "status", "created_at", "confirmed_at"]
     list_filter = ["status", "audiences"]
     search_fields = ["email", "first_name"]

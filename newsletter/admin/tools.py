@@ -21,10 +21,9 @@ def tool(name: str, url_name: str) -> dict:
 def get_app_list(request, app_label=None) -> list[dict]:
     apps = _app_list(request, app_label)
     if app_label is None and request.user.is_active and request.user.is_staff:
-        tools = [
-            tool("Subscribe form for your blog", "newsletter:embed"),
-            tool("Outbox (emails kept here without a provider)", "newsletter:outbox"),
-        ]
+        tools = [tool("Subscribe form for your blog", "newsletter:embed")]
+        if request.user.has_perm("newsletter.view_outbox"):
+            tools.append(tool("Outbox (emails kept here without a provider)", "newsletter:outbox"))
         apps.append(
             {
                 "name": "Practice tools",

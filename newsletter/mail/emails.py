@@ -100,8 +100,10 @@ def confirmation(subscriber: Subscriber, audience_ids: list[int]) -> EmailMultiA
     practice = Practice.get()
     audiences = list(Audience.objects.filter(pk__in=audience_ids).order_by("name"))
     rendered = _confirmation_rendering(practice, audiences)
-    link = reverse("newsletter:confirm", args=[tokens.confirmation(subscriber.pk, audience_ids)])
-    values = {**readers.greeting(subscriber), "confirm_url": absolute(link)}
+    link = reverse("newsletter:confirm", args=[tokens.confirmation(subscriber, audience_ids)])
+    # No first name: whoever typed the address chose it, and this email goes to a stranger
+    # until they confirm.
+    values = {"confirm_url": absolute(link)}
     headers = {"Message-ID": make_msgid(domain=site_domain())}
     return compose(rendered.subject, rendered.fill(values), [subscriber.email], practice, headers)
 
@@ -118,9 +120,16 @@ def _render_confirmation(practice: Practice, names: list[str], days: int) -> Ren
         **practice_context(practice),
         "audiences": names,
         "valid_days": days,
-        **{name: token(name) for name in ("confirm_url", "greeting", "greeting_html")},
+        "confirm_url": token("confirm_url"),
     }
     return rendering.render("confirmation", context)
+
+
+def data_link(subscriber: Subscriber) -> EmailMultiAlternatives:
+    """The fresh link to download or erase one's data, asked for on the preferences page."""
+    link = reverse("newsletter:data_rights", args=[tokens.data_link(subscriber)])
+    minutes = int(tokens.DATA_LINK_MAX_AGE.total_seconds() // 60)
+    return build("data_link", {"data_url": absolute(link), "minutes": minutes}, subscriber.email)
 
 
 # Marketing emails (sequence steps and broadcasts) -------------------------------------

@@ -72,7 +72,7 @@ def _links(delivery: Delivery, bases: dict[str, tuple[str, str]]) -> dict[str, s
     links = {}
     for field, (_, purpose, key) in READER_LINKS.items():
         if key == "subscriber":
-            token_value = tokens.subscriber_link(purpose, delivery.subscriber_id)
+            token_value = tokens.subscriber_link(purpose, delivery.subscriber)
         else:
             token_value = tokens.make(purpose, delivery.pk)
         before, after = bases[field]

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from inscriptis import get_text
 
 # Bump whenever a template under templates/emails/ changes: it is part of every cache key.
-TEMPLATE_VERSION = "4"
+TEMPLATE_VERSION = "5"
 # Per-recipient values travel as %%name%% tokens: premailer and lxml leave them intact,
 # even inside href (they would rewrite "{{ name }}" to "{{%20name%20}}").
 PLACEHOLDER = re.compile(r"%%([a-z_]+)%%")

@@ -60,7 +60,7 @@ def therapist_group() -> Group:
         f"{action}_{model}"
         for model, actions in THERAPIST_PERMISSIONS.items()
         for action in actions
-    ]
+    ] + ["view_outbox"]  # a first run without a provider keeps its emails in the outbox
     group.permissions.set(
         Permission.objects.filter(content_type__app_label="newsletter", codename__in=codenames)
     )

@@ -10,6 +10,7 @@ from .. import queue
 from ..mail import emails
 from ..models import Audience, ConsentEvent, Subscriber
 from ..models.subscribers import ConsentKind
+from . import ceiling
 from .subscriptions import never_mail
 
 Status = Subscriber.Status
@@ -38,17 +39,19 @@ def lost(now: datetime) -> list[Subscriber]:
             status__in=[Status.PENDING, Status.UNSUBSCRIBED],
             confirmation_sent_at__lte=now - LOST_AFTER,
             confirmation_sent_at__gte=now - window,
-        )
+        ).order_by("confirmation_sent_at")
     )
 
 
 def resend_lost(now: datetime | None = None) -> int:
-    """Enqueue again each confirmation a broker outage lost; returns how many."""
-    subscribers = lost(now or timezone.now())
-    for subscriber in subscribers:
-        audience_ids = _requested_audiences(subscriber)
-        queue.enqueue("send_confirmation", subscriber.pk, audience_ids)
-    return len(subscribers)
+    """Enqueue each confirmation a broker outage lost or the hourly ceiling held back."""
+    sent = 0
+    for subscriber in lost(now or timezone.now()):
+        if not ceiling.take():
+            break  # the rest wait for the next sweep, in a later hour
+        queue.enqueue("send_confirmation", subscriber.pk, _requested_audiences(subscriber))
+        sent += 1
+    return sent
 
 
 def _requested_audiences(subscriber: Subscriber) -> list[int]:

@@ -14,7 +14,7 @@ from .. import queue
 from ..models import Audience, ConsentEvent, Membership, Practice, Subscriber, Suppression
 from ..models.subscribers import ConsentKind
 from ..sequences import sequences
-from . import addresses
+from . import addresses, ceiling
 
 Status = Subscriber.Status
 PAUSE_WEEKS = (2, 4, 8)
@@ -36,6 +36,7 @@ class Outcome(enum.Enum):
 
     CONFIRMATION_SENT = "confirmation sent"
     THROTTLED = "confirmation sent recently"
+    DEFERRED = "confirmation waits: the hourly ceiling is reached"
     NOTHING_TO_DO = "already subscribed or suppressed"
 
 
@@ -143,6 +144,8 @@ def _send_confirmation(subscriber: Subscriber, audience_ids: list[int], fresh: b
     ):
         return Outcome.THROTTLED
     Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
+    if not ceiling.take():
+        return Outcome.DEFERRED  # confirmations.resend_lost sends it in a later hour
     # robust: an unreachable broker is logged, never turned into an error page for the visitor.
     queue.enqueue("send_confirmation", subscriber.pk, audience_ids)
     return Outcome.CONFIRMATION_SENT
@@ -159,12 +162,31 @@ def resend_confirmation(subscriber_id: int, audience_ids: list[int]) -> Outcome:
         return _send_confirmation(subscriber, audiences, fresh=False)
 
 
-def confirm(subscriber_id: int, audience_ids: list[int], client: Client) -> Subscriber | None:
-    """Confirm a subscription (double opt-in); confirming twice changes nothing more."""
+class LinkVoid(Exception):
+    """A confirmation link made before the person's latest unsubscribe: it no longer counts."""
+
+
+def made_before_unsubscribe(subscriber: Subscriber, signed_at: datetime | None) -> bool:
+    left = subscriber.unsubscribed_at
+    return bool(
+        signed_at and left and subscriber.status == Status.UNSUBSCRIBED and signed_at < left
+    )
+
+
+def confirm(
+    subscriber_id: int, audience_ids: list[int], client: Client, signed_at: datetime | None = None
+) -> Subscriber | None:
+    """Confirm a subscription (double opt-in); confirming twice changes nothing more.
+
+    `signed_at` is when the link was made: a link from before the latest unsubscribe raises
+    LinkVoid, so an old email cannot undo someone's decision to leave.
+    """
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
         if subscriber is None or never_mail(subscriber):
             return None
+        if made_before_unsubscribe(subscriber, signed_at):
+            raise LinkVoid
         new_audiences = Audience.objects.filter(pk__in=audience_ids).exclude(subscribers=subscriber)
         receiving = subscriber.status in (Status.ACTIVE, Status.PAUSED)
         if receiving and not new_audiences.exists():

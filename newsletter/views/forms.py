@@ -7,10 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ..models import Audience
-from ..subscribers import addresses
+from ..subscribers import addresses, names
 from ..subscribers.subscriptions import CONSENT_WORDS, PAUSE_WEEKS
 
-UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f<>]")
 PAGE_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"']+")
 HONEYPOT = "website"
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -19,12 +18,6 @@ TIME_ZONES = sorted(zoneinfo.available_timezones())
 def page_url(value: str) -> str:
     """The page a form was on, if it is a plain http(s) address; otherwise nothing."""
     return value if len(value) <= 500 and PAGE_URL.fullmatch(value) else ""
-
-
-def clean_name(value: str) -> str:
-    if UNSAFE_TEXT.search(value):
-        raise ValidationError("Please use only letters, spaces and punctuation in your name.")
-    return value.strip()
 
 
 class SubscribeForm(forms.Form):
@@ -44,7 +37,7 @@ class SubscribeForm(forms.Form):
         return addresses.normalise(self.cleaned_data["email"])
 
     def clean_first_name(self) -> str:
-        return clean_name(self.cleaned_data["first_name"])
+        return names.clean_first_name(self.cleaned_data["first_name"])
 
     def clean_consent(self) -> bool:
         if self.cleaned_data["consent"].strip().lower() not in CONSENT_WORDS:
@@ -55,7 +48,8 @@ class SubscribeForm(forms.Form):
         slug = self.cleaned_data["audience"]
         if not slug:
             return Audience.default()
-        audience = Audience.objects.filter(slug=slug).first()
+        # A list that is not public is refused exactly as one that does not exist.
+        audience = Audience.objects.filter(slug=slug, is_public=True).first()
         if audience is None:
             raise ValidationError("This list does not exist.")
         return audience
@@ -79,7 +73,7 @@ class PreferencesForm(forms.Form):
     )
 
     def clean_first_name(self) -> str:
-        return clean_name(self.cleaned_data["first_name"])
+        return names.clean_first_name(self.cleaned_data["first_name"])
 
 
 class PauseForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +21,7 @@ def invalid_link(request: HttpRequest, expired_payload: dict | None = None, toke
     )
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, token: str):
@@ -29,15 +31,30 @@ def confirm(request: HttpRequest, token: str):
         return invalid_link(request, expired.payload, token)
     except tokens.InvalidToken:
         return invalid_link(request)
+    found = Subscriber.objects.filter(**tokens.subscriber_lookup(payload)).first()
+    if found is None:
+        return render(request, "newsletter/gone.html", status=410)
+    signed_at = tokens.signed_at(token)
+    if subscriptions.made_before_unsubscribe(found, signed_at):
+        return _void_confirmation(request, token)
     if request.method == "GET":
         return render(request, "newsletter/confirm.html", {"practice": Practice.get()})
-    subscriber = subscriptions.confirm(payload["s"], payload["a"], client(request))
+    try:
+        subscriber = subscriptions.confirm(found.pk, payload["a"], client(request), signed_at)
+    except subscriptions.LinkVoid:
+        return _void_confirmation(request, token)
     if subscriber is None:
         return render(request, "newsletter/gone.html", status=410)
-    manage = tokens.subscriber_link(tokens.PREFERENCES, subscriber.pk)
+    manage = tokens.subscriber_link(tokens.PREFERENCES, subscriber)
     return render(
         request, "newsletter/confirmed.html", {"subscriber": subscriber, "manage": manage}
     )
+
+
+def _void_confirmation(request: HttpRequest, token: str):
+    """The link predates an unsubscribe: offer a fresh link instead of acting on it."""
+    context = {"token": token, "practice": Practice.get()}
+    return render(request, "newsletter/confirm_void.html", context, status=410)
 
 
 @csrf_exempt
@@ -49,11 +66,13 @@ def resend_confirmation(request: HttpRequest, token: str):
         payload = expired.payload
     except tokens.InvalidToken:
         return invalid_link(request)
-    if not isinstance(payload, dict) or not isinstance(payload.get("s"), int):
+    try:
+        payload = tokens.require_subscriber(payload)
+    except tokens.InvalidToken:
         return invalid_link(request)
-    subscriptions.resend_confirmation(
-        payload["s"], [a for a in payload.get("a", []) if isinstance(a, int)]
-    )
+    found = Subscriber.objects.filter(**tokens.subscriber_lookup(payload)).first()
+    if found is not None:
+        subscriptions.resend_confirmation(found.pk, payload["a"] if "a" in payload else [])
     return render(
         request, "newsletter/subscribe_done.html", {"message": "A new link is on its way."}
     )
@@ -61,9 +80,10 @@ def resend_confirmation(request: HttpRequest, token: str):
 
 def _subscriber(purpose: str, token: str) -> Subscriber | None:
     payload = tokens.read_subscriber_link(purpose, token)
-    return Subscriber.objects.filter(pk=payload["s"]).first()
+    return Subscriber.objects.filter(**tokens.subscriber_lookup(payload)).first()
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str):
@@ -88,7 +108,7 @@ def _unsubscribe_page(request, subscriber, token, form=None, status=200):
         "token": token,
         "pause_form": form or PauseForm(),
         "consent": Practice.get().current_consent(),
-        "manage": tokens.subscriber_link(tokens.PREFERENCES, subscriber.pk),
+        "manage": tokens.subscriber_link(tokens.PREFERENCES, subscriber),
     }
     return render(request, "newsletter/unsubscribe.html", context, status=status)
 

@@ -1,14 +1,13 @@
-"""The preferences page: name, topics, time zone, pause, and the subscriber's data rights."""
+"""The preferences page: name, topics, time zone, pause, and asking for a data-rights link."""
 
-import json
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from ..models import Subscriber
-from ..subscribers import data_rights, subscriptions, tokens
+from ..subscribers import data_links, subscriptions, tokens
 from .common import client
 from .forms import PauseForm, PreferencesForm
 from .links import invalid_link
@@ -18,7 +17,8 @@ Status = Subscriber.Status
 
 def _load(token: str) -> Subscriber | None:
     payload = tokens.read_subscriber_link(tokens.PREFERENCES, token)
-    return Subscriber.objects.filter(pk=payload["s"]).exclude(status=Status.ERASED).first()
+    subscribers = Subscriber.objects.filter(**tokens.subscriber_lookup(payload))
+    return subscribers.exclude(status=Status.ERASED).first()
 
 
 def with_subscriber(view):
@@ -35,6 +35,7 @@ def with_subscriber(view):
     return wrapper
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @with_subscriber
@@ -49,6 +50,7 @@ def preferences(request: HttpRequest, subscriber: Subscriber, token: str):
         "form": form,
         "token": token,
         "saved": action == "save" and status == 200,
+        "link_sent": action == "data_link" and status == 200,
         "failed": status == 400,
         "pause_form": PauseForm(),
     }
@@ -77,11 +79,16 @@ def _resume(request: HttpRequest, subscriber: Subscriber, form: PreferencesForm)
     return form, 200
 
 
+def _data_link(request: HttpRequest, subscriber: Subscriber, form: PreferencesForm):
+    data_links.request_link(subscriber)  # throttled quietly: the first email is on its way
+    return form, 200
+
+
 def _unknown_action(request: HttpRequest, subscriber: Subscriber, form: PreferencesForm):
     return form, 400
 
 
-ACTIONS = {"save": _save, "pause": _pause, "resume": _resume}
+ACTIONS = {"save": _save, "pause": _pause, "resume": _resume, "data_link": _data_link}
 
 
 def _initial(subscriber: Subscriber) -> dict:
@@ -92,21 +99,14 @@ def _initial(subscriber: Subscriber) -> dict:
     }
 
 
-@csrf_exempt
-@require_GET
-@with_subscriber
-def download(request: HttpRequest, subscriber: Subscriber, token: str):
-    body = json.dumps(data_rights.export(subscriber), indent=2, ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="my-newsletter-data.json"'
-    return response
-
-
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 @with_subscriber
-def delete(request: HttpRequest, subscriber: Subscriber, token: str):
-    if request.method == "POST":
-        data_rights.erase(subscriber)
-        return render(request, "newsletter/erased.html")
-    return render(request, "newsletter/delete.html", {"subscriber": subscriber, "token": token})
+def data_request(request: HttpRequest, subscriber: Subscriber, token: str):
+    """Where the old download and delete links lead: the same offer of a fresh link."""
+    sent = request.method == "POST"
+    if sent:
+        data_links.request_link(subscriber)  # throttled quietly: one email is on its way
+    context = {"subscriber": subscriber, "token": token, "link_sent": sent}
+    return render(request, "newsletter/data_request.html", context)

@@ -1,5 +1,11 @@
-"""Staff pages beside the admin: the on-disk outbox and the embeddable form snippets."""
+"""Staff pages beside the admin: the on-disk outbox and the embeddable form snippets.
 
+The outbox is readable only with the `newsletter.view_outbox` permission, and shows every
+signed link without its token: a link in someone's confirmation email would let whoever reads
+it confirm for them, which would falsify the double opt-in record.
+"""
+
+import re
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -7,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -20,7 +27,18 @@ def outbox_directory() -> Path:
     return Path(options.get("directory", settings.VAR_DIR / "outbox"))
 
 
+OUTBOX_PERMISSION = "newsletter.view_outbox"
+HIDDEN = "signed-link-hidden"
+
+
+def inert(text: str) -> str:
+    """The text with the token of every link to this site replaced, so no link acts."""
+    site = re.escape(settings.SITE_URL)
+    return re.sub(rf"({site}/[a-z]+/)[^/\s\"'<>]+", rf"\g<1>{HIDDEN}", text or "")
+
+
 @staff_member_required
+@permission_required(OUTBOX_PERMISSION, raise_exception=True)
 def outbox(request):
     emails = [_summary(path) for path in list_messages(outbox_directory())[:200]]
     context = {**admin.site.each_context(request), "emails": emails, "title": "Outbox"}
@@ -28,6 +46,7 @@ def outbox(request):
 
 
 @staff_member_required
+@permission_required(OUTBOX_PERMISSION, raise_exception=True)
 def outbox_message(request, name: str):
     path = outbox_directory() / name
     if "/" in name or not name.endswith(".eml") or not path.is_file():
@@ -38,9 +57,9 @@ def outbox_message(request, name: str):
     context = {
         **admin.site.each_context(request),
         "name": name,
-        "headers": list(message.items()),
-        "html": html.get_content() if html else "",
-        "text": text.get_content() if text else "",
+        "headers": [(header, inert(str(value))) for header, value in message.items()],
+        "html": inert(html.get_content()) if html else "",
+        "text": inert(text.get_content()) if text else "",
         "title": message["Subject"],
     }
     return render(request, "newsletter/staff/outbox_message.html", context)

@@ -6,10 +6,10 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from ..models import Practice
-from ..subscribers import subscriptions
+from ..subscribers import addresses, subscriptions
+from . import limits
 from .common import BadBody, client, client_ip, error, fields, wants_json
 from .forms import HONEYPOT, SubscribeForm, page_url
 
@@ -30,11 +30,11 @@ def embed_cors_allowed(sender, request: HttpRequest, **kwargs) -> bool:
 
 
 def _client_key(group: str, request: HttpRequest) -> str:
-    return client_ip(request) or "unknown"
+    return limits.client_network(client_ip(request))
 
 
 def _address_key(group: str, request: HttpRequest) -> str:
-    return request._subscribe_email_key  # set by the view once the address is valid
+    return request._subscribe_mailbox  # set by the view once the address is valid
 
 
 @csrf_exempt
@@ -44,7 +44,9 @@ def subscribe(request: HttpRequest):
         return _page(request, SubscribeForm(initial={"audience": request.GET.get("audience", "")}))
     if not origin_allowed(request):
         return error(request, 403, "This form cannot be used from this website.")
-    if _limited(request, "subscribe-client", _client_key, settings.RATELIMIT_SUBSCRIBE_PER_CLIENT):
+    if limits.limited(
+        request, "subscribe-client", _client_key, settings.RATELIMIT_SUBSCRIBE_PER_CLIENT
+    ):
         return error(request, 429, "Too many attempts from here. Please try again in an hour.")
     try:
         data = fields(request)
@@ -60,8 +62,8 @@ def subscribe(request: HttpRequest):
 
 def _subscribe(request: HttpRequest, form: SubscribeForm):
     data = form.cleaned_data
-    request._subscribe_email_key = data["email"].casefold()
-    if _limited(
+    request._subscribe_mailbox = addresses.mailbox_key(data["email"])
+    if limits.limited(
         request, "subscribe-address", _address_key, settings.RATELIMIT_SUBSCRIBE_PER_ADDRESS
     ):
         return _success(request)  # say nothing about the address
@@ -80,10 +82,6 @@ def _subscribe(request: HttpRequest, form: SubscribeForm):
         form.add_error(None, problem)
         return _invalid(request, form)
     return _success(request)
-
-
-def _limited(request: HttpRequest, group: str, key, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key=key, rate=rate, increment=True)
 
 
 def _referer(request: HttpRequest) -> str:

@@ -100,7 +100,7 @@ def pause_in_preferences(page) -> None:
 
 
 def unsubscribe_from_the_page(page, live_server, subscriber) -> None:
-    token = tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber.pk)
+    token = tokens.subscriber_link(tokens.UNSUBSCRIBE, subscriber)
     page.goto(f"{live_server.url}/unsubscribe/{token}/")
     shoot(page, "06-unsubscribe")
     page.get_by_role("button", name="Unsubscribe").click()
@@ -161,9 +161,12 @@ def test_an_expired_link_offers_a_new_one_and_data_can_be_deleted(
     page.goto(new_link)
     page.get_by_role("button", name="Confirm my subscription").click()
     page.get_by_role("link", name="choose topics, pause or leave").click()
-    page.get_by_role("link", name="Delete my data").click()
+    page.get_by_role("button", name="Email me a link for my data").click()
+    expect(page.get_by_role("status")).to_contain_text("We have emailed a link")
+    data_link = next(word for word in mail.outbox[-1].body.split() if "/data/" in word)
+    page.goto(data_link)
     shoot(page, "14-delete-confirm")
-    page.get_by_role("button", name="Yes, delete my data").click()
+    page.get_by_role("button", name="Delete my data").click()
     expect(page.get_by_role("heading")).to_have_text("Your data is deleted")
     shoot(page, "15-deleted")
     assert Subscriber.objects.get().status == "erased"

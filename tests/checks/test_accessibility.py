@@ -33,16 +33,17 @@ def reader(transactional_db) -> Subscriber:
 
 
 def public_pages(reader: Subscriber) -> dict[str, str]:
-    confirm = tokens.confirmation(reader.pk, [Audience.default().pk])
-    manage = tokens.subscriber_link(tokens.PREFERENCES, reader.pk)
-    leave = tokens.subscriber_link(tokens.UNSUBSCRIBE, reader.pk)
+    confirm = tokens.confirmation(reader, [Audience.default().pk])
+    manage = tokens.subscriber_link(tokens.PREFERENCES, reader)
+    leave = tokens.subscriber_link(tokens.UNSUBSCRIBE, reader)
     return {
         "subscribe": "/subscribe/",
         "confirm": f"/confirm/{confirm}/",
         "link-invalid": "/confirm/not-a-real-token/",
         "unsubscribe": f"/unsubscribe/{leave}/",
         "preferences": f"/preferences/{manage}/",
-        "delete": f"/preferences/{manage}/delete/",
+        "data-request": f"/preferences/{manage}/delete/",
+        "data": f"/data/{tokens.data_link(reader)}/",
     }
 
 
@@ -63,12 +64,17 @@ def pages_after_a_button(page, site: str, pages: dict[str, str]) -> list[str]:
     page.goto(site + "/subscribe/")
     page.fill("input[name=email]", "new-reader@example.com")
     page.check("input[name=consent]")
-    journeys = [("subscribe-done", "/subscribe/", "check your inbox")]
-    journeys += [("confirmed", pages["confirm"], "preferences"), ("erased", pages["delete"], "")]
-    for name, path, expected in journeys:
+    button = "form[method=post] button[type=submit]"
+    journeys = [("subscribe-done", "/subscribe/", "check your inbox", button)]
+    journeys += [
+        ("confirmed", pages["confirm"], "preferences", button),
+        ("data-link-sent", pages["data-request"], "emailed a link", button),
+        ("erased", pages["data"], "", "button.danger"),
+    ]
+    for name, path, expected, selector in journeys:
         if path != "/subscribe/":
             page.goto(site + path)
-        page.click("form[method=post] button[type=submit]")
+        page.click(selector)
         page.wait_for_load_state()
         assert expected in page.content(), name
         failures += [f"{name}: {v}" for v in tools.axe_violations(page)]

@@ -33,11 +33,10 @@ def problem(names: Iterable[str], known: Iterable[str] = KNOWN) -> str:
     """One sentence naming the unknown placeholders and the known ones."""
     wrong = [f"%%{name}%%" for name in names]
     choices = [f"%%{name}%%" for name in known]
-    what = (
-        f"{wrong[0]} is not a placeholder"
-        if len(wrong) == 1
-        else (f"{', '.join(wrong)} are not placeholders")
-    )
+    if len(wrong) == 1:
+        what = f"{wrong[0]} is not a placeholder"
+    else:
+        what = f"{', '.join(wrong)} are not placeholders"
     return f"{what} an email can fill; use {', '.join(choices[:-1])} or {choices[-1]}."
 
 

@@ -96,8 +96,7 @@ def personalise_only(deliveries, practice) -> float:
                 **emails.list_headers(audiences, practice),
                 **emails.recipient_headers(d, values, practice),
             }
-            parts = rendered.fill(values)
-            emails.compose(rendered.subject, parts, [d.subscriber.email], practice, headers)
+            emails.compose(rendered.fill(values), [d.subscriber.email], practice, headers)
 
     return timed(run)
 

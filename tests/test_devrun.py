@@ -5,7 +5,9 @@ import sys
 
 import pytest
 import redis
+from celery.beat import PersistentScheduler
 
+from celery_app import app
 from newsletter.management import devrun
 
 
@@ -60,3 +62,32 @@ def test_the_three_processes_are_web_worker_and_beat(settings):
     assert web[1:4] == ["manage.py", "runserver", "127.0.0.1:8123"]
     assert "worker" in worker and "beat" in beat
     assert str(settings.VAR_DIR) in beat[-1]
+
+
+class Started:
+    """What run() starts, recorded instead of started."""
+
+    def __init__(self):
+        self.commands = []
+
+    def __call__(self, command, **options):
+        self.commands.append(command)
+        return self
+
+
+def test_make_run_on_a_fresh_clone_with_the_database_elsewhere_gives_beat_its_folder(
+    settings, monkeypatch, tmp_path
+):
+    # A PostgreSQL DATABASE_URL means SQLite never creates var/; beat keeps its schedule there.
+    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/elsewhere")
+    settings.VAR_DIR = tmp_path / "fresh-clone" / "var"
+    started = Started()
+    monkeypatch.setattr(devrun.subprocess, "Popen", started)
+    monkeypatch.setattr(devrun, "find_redis", lambda url, var_dir: (None, url))
+    monkeypatch.setattr(devrun, "supervise", lambda processes: 0)
+    assert devrun.run("127.0.0.1:8123") == 0
+    beat = next(command for command in started.commands if "beat" in command)
+    schedule = beat[beat.index("--schedule") + 1]
+    scheduler = PersistentScheduler(app=app, schedule_filename=schedule, lazy=False)
+    scheduler.close()
+    assert settings.VAR_DIR.is_dir() and schedule.startswith(str(settings.VAR_DIR))

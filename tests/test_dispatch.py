@@ -160,7 +160,7 @@ def test_a_row_left_in_sending_by_a_dead_worker_is_resent_with_the_same_message_
 ):
     subscriber, row = _queued_row(audience)
     claimed = sending.claim([row.pk], TUESDAY_NOON)  # the worker claims, then dies
-    message_id = sending._messages(claimed[:1])[0]
+    message_id = sending._messages(claimed[:1], sending.Results())[0][1]
     Delivery.objects.filter(pk=row.pk).update(message_id=claimed[0].message_id)
     report = run_pass(django_capture_on_commit_callbacks, TUESDAY_NOON + timedelta(minutes=11))
     row.refresh_from_db()

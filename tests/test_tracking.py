@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from newsletter.mail import emails
-from newsletter.models import Click, Practice
+from newsletter.models import Click, Practice, Step
 from newsletter.subscribers import data_rights, tokens
 from tests import sample_sequence
 
@@ -91,3 +91,11 @@ def test_a_broken_link_gets_the_friendly_page(client, practice, path):
 def test_posting_to_a_tracking_link_changes_nothing(client, delivery):
     response = client.post(click_url(delivery))
     assert response.status_code == 405 and not Click.objects.exists()
+
+
+def test_the_view_online_page_of_an_email_that_cannot_be_built_is_a_calm_page(client, delivery):
+    Step.objects.filter(pk=delivery.step_id).update(body="Hi %%first_name%%")
+    response = client.get(view_url(delivery))
+    assert response.status_code == 503
+    assert "cannot be shown just now" in response.content.decode()
+    assert response["Cache-Control"].startswith("max-age=0")

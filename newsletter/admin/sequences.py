@@ -5,13 +5,25 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils import timezone
 
+from ..mail import placeholders
 from ..models import Broadcast, Delivery, Enrollment, Sequence, Step
 from ..sequences import booking, broadcasts, sequence_edits
 from .lockscreen import LockScreenWarningsMixin
 from .subscribers import ReadOnlyAdmin, SubscriberAdmin
 
 
-class StepForm(forms.ModelForm):
+class PlaceholderChecks(forms.ModelForm):
+    """Refuses a %%placeholder%% no email can fill, beside the field that holds it."""
+
+    def clean(self):
+        cleaned = super().clean()
+        written = {f: cleaned.get(f) or "" for f in placeholders.FIELDS if f in self.fields}
+        for name, message in placeholders.problems(written).items():
+            self.add_error(name, message)
+        return cleaned
+
+
+class StepForm(PlaceholderChecks):
     """Positions may collide while editing: save_steps inserts and reorders them."""
 
     def validate_unique(self):
@@ -146,6 +158,7 @@ def _save_changed(form, now) -> None:
 
 @admin.register(Broadcast)
 class BroadcastAdmin(LockScreenWarningsMixin, admin.ModelAdmin):
+    form = PlaceholderChecks
     list_display = ["subject", "status", "scheduled_at", "progress", "paused_reason"]
     list_filter = ["status"]
     prepopulated_fields = {"slug": ["subject"]}

@@ -1,4 +1,4 @@
-"""An article (text, Markdown, HTML) becomes a draft sequence. Imports: models, mail.lockscreen."""
+"""An article (text, Markdown, HTML) becomes a draft sequence. Imports: models, mail."""
 
 import re
 from dataclasses import dataclass, field
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
+from ..mail import placeholders
 from ..models import Audience, Practice, Sequence, Step
 from . import plaintext, splitting, webpage, wording
 from .document import Article, build, count_words, plain
@@ -101,6 +102,7 @@ def import_article(
     article = read_article(data, fmt)
     chunks = splitting.plan(article, emails=emails, frame_words=wording.EDGE_WORDS)
     drafts, warnings, signature = draft_steps(article, chunks, Practice.get())
+    _refuse_unknown_placeholders(drafts)
     with transaction.atomic():
         sequence = Sequence.objects.create(
             name=plain(article.title)[:200],
@@ -110,6 +112,14 @@ def import_article(
         )
         steps = [Step.objects.create(sequence=sequence, **draft) for draft in drafts]
     return Imported(sequence, steps, warnings, signature)
+
+
+def _refuse_unknown_placeholders(drafts: list[dict]) -> None:
+    for draft in drafts:
+        written = {name: draft.get(name, "") for name in placeholders.FIELDS}
+        for name, message in placeholders.problems(written).items():
+            where = name.replace("_", " ")
+            raise ArticleError(f"Email {draft['position']} ({where}): {message}")
 
 
 def _unique_slug(text: str) -> str:

@@ -41,12 +41,21 @@ def send_batches(connection, rows, results, limiter, size: int, still_active) ->
 
 
 def _send_part(connection, part, results) -> bool:
-    message = emails.batch_message(part)
+    message, errors = emails.batch_or_errors(part)
+    failures.raise_outage(errors.values())  # our own outage: the chunk waits, uncounted
     for row in part:
-        results.untried.remove(row)
+        if row.pk in errors:
+            results.not_built(row, errors[row.pk])  # fails alone; the others still go
+        else:
+            results.untried.remove(row)
+    part = [row for row in part if row.pk not in errors]
+    if message is None:
+        return True
     try:
         connection.send_messages([message])
     except Exception as error:  # noqa: BLE001 (classified below)
+        if len(part) > 1 and failures.is_message_error(error):
+            return _one_by_one(connection, part, results)
         text = failures.describe(error)
         bucket = results.failed if failures.is_permanent(error) else results.retry
         for row in part:
@@ -55,6 +64,12 @@ def _send_part(connection, part, results) -> bool:
         return not failures.breaks_connection(error)
     _record_each(message, part, results)
     return True
+
+
+def _one_by_one(connection, part, results) -> bool:
+    """A batch the transport could not build: each row goes alone, so only a bad one fails."""
+    results.untried.extend(part)
+    return all(_send_part(connection, [row], results) for row in part)
 
 
 def _record_each(message, part, results) -> None:

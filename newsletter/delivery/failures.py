@@ -1,15 +1,42 @@
 """Sort send errors into transient and permanent, and pause a sender that keeps failing."""
 
 import smtplib
+from collections.abc import Iterable
 
 from anymail.exceptions import AnymailAPIError, AnymailInvalidAddress, AnymailRecipientsRefused
 from django.conf import settings
+from django.db import Error as DatabaseError
 from django.db.models import F
+from redis import RedisError
 
 from ..models import Broadcast, Delivery, Sequence
 
 # HTTP statuses from an ESP API that are worth retrying; every other 4xx is a rejection.
 RETRYABLE_HTTP = {408, 409, 425, 429}
+# Our own infrastructure failing (database, Redis, the machine): the rows wait, uncounted.
+OUTAGES = (DatabaseError, RedisError, OSError)
+
+
+def is_outage(error: Exception) -> bool:
+    """An outage of our own infrastructure, not a fault of the email: retry, never count it."""
+    return isinstance(error, OUTAGES)
+
+
+def raise_outage(errors: Iterable[Exception]) -> None:
+    """Of the errors that kept emails from being built, re-raise the first outage."""
+    for error in errors:
+        if is_outage(error):
+            raise error
+
+
+def is_message_error(error: Exception) -> bool:
+    """The message itself cannot be built or encoded (a header with a line break, an
+    unencodable value, an invalid address): sending it again cannot help."""
+    return isinstance(error, ValueError | TypeError) and not isinstance(error, OSError)
+
+
+def not_built(error: Exception) -> str:
+    return f"this email could not be built: {describe(error)}"[:1000]
 
 
 def is_permanent(error: Exception) -> bool:
@@ -24,7 +51,8 @@ def is_permanent(error: Exception) -> bool:
         return bool(codes) and all(code >= 500 for code in codes)
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500
-    return False  # timeouts, refused or dropped connections, anything unknown: try again
+    # Timeouts, refused or dropped connections, anything unknown: try again.
+    return is_message_error(error)
 
 
 def breaks_connection(error: Exception) -> bool:

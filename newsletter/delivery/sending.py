@@ -30,6 +30,12 @@ class Results:
     skipped: int = 0
     held: int = 0
 
+    def not_built(self, row: Delivery, error: Exception) -> None:
+        """The row's email could not be built: it fails alone and counts toward auto-pause."""
+        self.untried.remove(row)
+        self.failed.append((row, failures.not_built(error)))
+        self.outcomes.append((row, False))
+
 
 def send_batch(ids: list[int], now: datetime | None = None) -> Results:
     """Send the rows still queued among `ids`; safe to run twice or concurrently."""
@@ -185,7 +191,7 @@ def _open(rows: list[Delivery], results: Results):
 
 def _send_each(connection, rows: list[Delivery], results: Results, limiter) -> None:
     unrecorded = [row for row in rows if not row.message_id]
-    messages = list(zip(rows, _messages(rows), strict=True))
+    messages = _messages(rows, results)
     Delivery.objects.bulk_update(unrecorded, ["message_id"])  # recorded before any send
     for start in limiter.pace(len(messages), RATE_BLOCK):  # one Redis round trip a chunk
         if not _send_block(connection, messages[start : start + RATE_BLOCK], results):
@@ -229,14 +235,22 @@ def _inside_transaction() -> bool:
     return any(not getattr(block, "_from_testcase", False) for block in blocks)
 
 
-def _messages(rows: list[Delivery]) -> list:
-    messages = emails.messages_for(rows)  # one set of shared reads per chunk, not per row
-    for row, message in zip(rows, messages, strict=True):
+def _messages(rows: list[Delivery], results: Results) -> list[tuple[Delivery, object]]:
+    """(row, message) for each row whose email can be built; the others fail on their own,
+    unless our own infrastructure is down (then the chunk waits, nothing counted)."""
+    built = emails.messages_or_errors(rows)  # one set of shared reads per chunk, not per row
+    failures.raise_outage(item for item in built if isinstance(item, Exception))
+    messages = []
+    for row, message in zip(rows, built, strict=True):
+        if isinstance(message, Exception):
+            results.not_built(row, message)
+            continue
         # The ledger's Message-ID (made with the row) is the one sent, on every attempt, so
         # a receiver or ESP can recognise a repeat after a crash.
         if row.message_id:
             message.extra_headers["Message-ID"] = row.message_id
         row.message_id = message.extra_headers["Message-ID"]
+        messages.append((row, message))
     return messages
 
 

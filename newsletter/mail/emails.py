@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from ..models import Audience, Broadcast, Delivery, Membership, Practice, Step, Subscriber
 from ..subscribers import tokens
-from . import readers, rendering
+from . import placeholders, readers, rendering
 from .headers import register as register_header_folding
 from .mime import Email
 from .palette import palette
-from .rendering import Rendered, token
+from .rendering import Filled, Rendered, RenderError, token
 
 CTA_TEXT = "Book a free consultation"
 # anymail substitutes merge_data into the message body in each ESP's own syntax. Listed
@@ -60,21 +60,26 @@ def practice_fingerprint(practice: Practice) -> tuple:
     return tuple(getattr(practice, field.attname) for field in practice._meta.concrete_fields)
 
 
-def compose(
-    subject: str, parts: tuple[str, str], to: list[str], practice: Practice, headers: dict
-) -> EmailMultiAlternatives:
-    """The message object every email becomes: parts are (html, text)."""
-    html, text = parts
+def compose(filled: Filled, to: list[str], practice: Practice, headers: dict) -> Email:
+    """The message object every email becomes."""
+    _one_line(filled.subject, *to, *headers.values())
     message = Email(
-        subject=subject,
-        body=text,
+        subject=filled.subject,
+        body=filled.text,
         from_email=sender(practice),
         to=to,
         reply_to=[practice.reply_to or practice.sender_email],
         headers=headers,
     )
-    message.attach_alternative(html, "text/html")
+    message.attach_alternative(filled.html, "text/html")
     return message
+
+
+def _one_line(*values: str) -> None:
+    """A header split by a line break cannot be sent: refuse it while building."""
+    for value in map(str, values):
+        if "\n" in value or "\r" in value:
+            raise RenderError(f"A header of this email has a line break: {value[:60]!r}")
 
 
 def build(name: str, context: dict, to: str, headers: dict | None = None) -> EmailMultiAlternatives:
@@ -83,7 +88,7 @@ def build(name: str, context: dict, to: str, headers: dict | None = None) -> Ema
     context = {**practice_context(practice), **context}
     rendered = rendering.render(name, context)
     extra = {"Message-ID": make_msgid(domain=site_domain()), **(headers or {})}
-    return compose(rendered.subject, rendered.fill(_Literal()), [to], practice, extra)
+    return compose(rendered.fill(_Literal()), [to], practice, extra)
 
 
 class _Literal(dict):
@@ -105,7 +110,7 @@ def confirmation(subscriber: Subscriber, audience_ids: list[int]) -> EmailMultiA
     # until they confirm.
     values = {"confirm_url": absolute(link)}
     headers = {"Message-ID": make_msgid(domain=site_domain())}
-    return compose(rendered.subject, rendered.fill(values), [subscriber.email], practice, headers)
+    return compose(rendered.fill(values), [subscriber.email], practice, headers)
 
 
 def _confirmation_rendering(practice: Practice, audiences: list[Audience]) -> Rendered:
@@ -146,23 +151,19 @@ def marketing_rendering(source: Step | Broadcast, practice: Practice) -> Rendere
     key = rendering.cache_key(
         kind, source.pk, source.version, content, practice_fingerprint(practice)
     )
-    return rendering.cached(
-        key, lambda: rendering.render("marketing", _marketing_context(source, practice))
-    )
+    return rendering.cached(key, lambda: _render_marketing(source, practice))
 
 
-# What differs between readers; the *_html forms are escaped for the HTML part.
-READER_FIELDS = (
-    "greeting",
-    "greeting_html",
-    "audience",
-    "audience_html",
-    "subscribed_on",
-    "cta_url",
-    "view_online_url",
-    "preferences_url",
-    "unsubscribe_url",
-)
+# What differs between readers: the placeholders an author may write, too.
+READER_FIELDS = placeholders.KNOWN
+
+
+def _render_marketing(source: Step | Broadcast, practice: Practice) -> Rendered:
+    rendered = rendering.render("marketing", _marketing_context(source, practice))
+    unknown = sorted(rendered.names - set(READER_FIELDS))
+    if unknown:
+        raise RenderError(placeholders.problem(unknown))
+    return rendered
 
 
 def _marketing_context(source: Step | Broadcast, practice: Practice) -> dict:
@@ -230,7 +231,18 @@ def message_for(delivery: Delivery) -> EmailMultiAlternatives:
 
 
 def messages_for(deliveries: Seq[Delivery]) -> list[EmailMultiAlternatives]:
-    """The email for each row, in order; what readers of one source share is read once."""
+    """The email for each row, in order; raises what keeps any of them from being built."""
+    built = messages_or_errors(deliveries)
+    for item in built:
+        if isinstance(item, Exception):
+            raise item
+    return built
+
+
+def messages_or_errors(deliveries: Seq[Delivery]) -> list[EmailMultiAlternatives | Exception]:
+    """The email for each row, in order, or the error that keeps that row's email from being
+    built (broken content fails its own rows only); what readers of one source share is read
+    once. The caller tells an outage (database, cache) from broken content."""
     practice = Practice.get()
     by_source: dict[tuple, list[int]] = {}
     for index, delivery in enumerate(deliveries):
@@ -238,12 +250,16 @@ def messages_for(deliveries: Seq[Delivery]) -> list[EmailMultiAlternatives]:
     messages: list = [None] * len(deliveries)
     for indexes in by_source.values():
         group = [deliveries[i] for i in indexes]
-        for index, message in zip(indexes, _same_source(group, practice), strict=True):
+        try:
+            built = _same_source(group, practice)
+        except Exception as error:  # noqa: BLE001 (handed to the caller, row by row)
+            built = [error] * len(group)
+        for index, message in zip(indexes, built, strict=True):
             messages[index] = message
     return messages
 
 
-def _same_source(deliveries: list[Delivery], practice: Practice) -> list[EmailMultiAlternatives]:
+def _same_source(deliveries: list[Delivery], practice: Practice) -> list:
     source = source_of(deliveries[0])
     audiences = source_audiences(source)
     shared = _Shared(
@@ -254,7 +270,7 @@ def _same_source(deliveries: list[Delivery], practice: Practice) -> list[EmailMu
         link_bases=readers.link_bases(),
     )
     why = _why(deliveries, audiences)
-    return [_personal(d, why.get(d.subscriber_id), shared) for d in deliveries]
+    return [_personal_or_error(d, why.get(d.subscriber_id), shared) for d in deliveries]
 
 
 @dataclass(frozen=True)
@@ -268,14 +284,20 @@ class _Shared:
     link_bases: dict[str, tuple[str, str]]
 
 
+def _personal_or_error(delivery: Delivery, why, shared: _Shared):
+    try:
+        return _personal(delivery, why, shared)
+    except Exception as error:  # noqa: BLE001 (this row's email cannot be built)
+        return error
+
+
 def _personal(delivery: Delivery, why, shared: _Shared) -> EmailMultiAlternatives:
     practice = shared.practice
     zone = practice.default_time_zone
     values = readers.recipient_values(delivery, why, shared.fallback, zone, shared.link_bases)
     headers = {**shared.headers, **recipient_headers(delivery, values, practice)}
-    parts = shared.rendered.fill(values)
     to = [delivery.subscriber.email]
-    message = compose(shared.rendered.subject, parts, to, practice, headers)
+    message = compose(shared.rendered.fill(values), to, practice, headers)
     message.metadata = {"delivery_id": str(delivery.pk)}
     return message
 
@@ -295,28 +317,51 @@ def merge_field_format(mailer: str = "default") -> str | None:
 
 
 def batch_message(deliveries: Seq[Delivery], mailer: str = "default") -> EmailMultiAlternatives:
-    """One message for many deliveries of the same step or broadcast (an anymail batch send)."""
+    """One message for many deliveries of the same step or broadcast (an anymail batch send);
+    raises what keeps any of them out."""
+    message, errors = batch_or_errors(deliveries, mailer)
+    if errors:
+        raise next(iter(errors.values()))
+    return message
+
+
+def batch_or_errors(
+    deliveries: Seq[Delivery], mailer: str = "default"
+) -> tuple[EmailMultiAlternatives | None, dict[int, Exception]]:
+    """The batch message for the rows whose email can be built (None if no row's can), and
+    for each other row, by id, the error that keeps it out."""
     field_format = merge_field_format(mailer)
     if field_format is None:
         raise BatchUnsupported(f"The {mailer!r} mailer cannot merge per-recipient values.")
     source = _one_source(deliveries)
-    practice = Practice.get()
-    audiences = source_audiences(source)
-    rendered = marketing_rendering(source, practice)
-    to = [d.subscriber.email for d in deliveries]
-    parts = rendered.with_merge_fields(field_format)
-    message = compose(rendered.subject, parts, to, practice, list_headers(audiences, practice))
-    why, fallback = _why(deliveries, audiences), _fallback_audience(audiences, practice)
-    message.merge_data, message.merge_headers, message.merge_metadata = {}, {}, {}
+    try:
+        practice = Practice.get()
+        audiences = source_audiences(source)
+        rendered = marketing_rendering(source, practice)
+        why, fallback = _why(deliveries, audiences), _fallback_audience(audiences, practice)
+    except Exception as error:  # noqa: BLE001 (handed to the caller, row by row)
+        return None, {delivery.pk: error for delivery in deliveries}
+    merged, errors = {}, {}
     bases, zone = readers.link_bases(), practice.default_time_zone
     for delivery in deliveries:
-        values = readers.recipient_values(
-            delivery, why.get(delivery.subscriber_id), fallback, zone, bases
-        )
-        _merge_one(message, delivery, values, rendered.fields, practice)
+        try:
+            values = readers.recipient_values(
+                delivery, why.get(delivery.subscriber_id), fallback, zone, bases
+            )
+            merged[delivery] = _merge_values(rendered, delivery, values, practice)
+        except Exception as error:  # noqa: BLE001 (this row's email cannot be built)
+            errors[delivery.pk] = error
+    if not merged:
+        return None, errors
+    to = [delivery.subscriber.email for delivery in merged]
+    filled = rendered.with_merge_fields(field_format)
+    message = compose(filled, to, practice, list_headers(audiences, practice))
+    message.merge_data = {d.subscriber.email: data for d, (data, _) in merged.items()}
+    message.merge_headers = {d.subscriber.email: headers for d, (_, headers) in merged.items()}
+    message.merge_metadata = {d.subscriber.email: {"delivery_id": str(d.pk)} for d in merged}
     if esp_name(mailer) == "sendgrid":
         message.esp_extra = {"merge_field_format": field_format}
-    return message
+    return message, errors
 
 
 def _one_source(deliveries: Seq[Delivery]) -> Step | Broadcast:
@@ -326,8 +371,10 @@ def _one_source(deliveries: Seq[Delivery]) -> Step | Broadcast:
     return source
 
 
-def _merge_one(message, delivery: Delivery, values: dict, fields: set, practice) -> None:
-    address = delivery.subscriber.email
-    message.merge_data[address] = {name: values[name] for name in fields}
-    message.merge_headers[address] = recipient_headers(delivery, values, practice)
-    message.merge_metadata[address] = {"delivery_id": str(delivery.pk)}
+def _merge_values(rendered: Rendered, delivery: Delivery, values: dict, practice) -> tuple:
+    """One reader's merge data and headers, refused if they would break a header."""
+    data = rendered.merge_values(values)
+    headers = recipient_headers(delivery, values, practice)
+    subject_values = (data[slot] for slot in rendered.subject[1::2])
+    _one_line(delivery.subscriber.email, *headers.values(), *subject_values)
+    return data, headers

@@ -5,7 +5,6 @@ import zoneinfo
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import escape
 
 from ..models import Delivery, Subscriber
 from ..subscribers import tokens
@@ -16,7 +15,7 @@ ROUTE_MARK = "route-token-mark"
 
 def greeting(subscriber: Subscriber) -> dict[str, str]:
     name = " ".join(subscriber.first_name.split()) or FALLBACK_NAME
-    return {"greeting": name, "greeting_html": escape(name)}
+    return {"greeting": name}
 
 
 def recipient_values(
@@ -26,14 +25,14 @@ def recipient_values(
     zone: str = "UTC",
     bases: dict[str, tuple[str, str]] | None = None,
 ) -> dict:
-    """Everything that differs between two readers of the same email (`bases`: see
-    `link_bases`, passed in when many readers are done at once)."""
+    """Everything that differs between two readers of the same email, as plain text (the
+    rendering escapes each value for where it stands; `bases`: see `link_bases`, passed in
+    when many readers are done at once)."""
     subscriber = delivery.subscriber
     audience, since = why or (fallback, subscriber.confirmed_at or subscriber.created_at)
     return {
         **greeting(subscriber),
         "audience": audience,
-        "audience_html": escape(audience),
         "subscribed_on": local_date(since, subscriber.time_zone or zone),
         **_links(delivery, bases or link_bases()),
     }

@@ -111,6 +111,8 @@ def find_redis(url: str, var_dir: Path) -> tuple[subprocess.Popen | None, str]:
 
 
 def run(address: str = "127.0.0.1:8000") -> int:
+    # Beat keeps its schedule in var/ whatever the database: a fresh clone may not have it.
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     server, url = find_redis(settings.REDIS_URL, settings.VAR_DIR)
     processes = [server] if server else []
     env = {**os.environ, "REDIS_URL": url}

@@ -1,5 +1,6 @@
 """The consultation-link redirect (counts a click, nothing about the device) and view-online."""
 
+import logging
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,6 +14,7 @@ from ..subscribers import tokens
 from .links import invalid_link
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
+logger = logging.getLogger(__name__)
 
 
 def with_utm(url: str, campaign: str, content: str) -> str:
@@ -71,7 +73,11 @@ def view_online(request: HttpRequest, token: str):
         return invalid_link(request)
     if delivery is None or delivery.subscriber.status == Subscriber.Status.ERASED:
         return _private(render(request, "newsletter/gone.html", status=410))
-    html = emails.message_for(delivery).alternatives[0].content
+    try:
+        html = emails.message_for(delivery).alternatives[0].content
+    except Exception:  # noqa: BLE001 (broken content or an outage: a calm page, never a 500)
+        logger.exception("The view-online copy of delivery %s could not be built.", delivery.pk)
+        return _private(render(request, "newsletter/email_unavailable.html", status=503))
     response = HttpResponse(html, content_type="text/html; charset=utf-8")
     # The email's own HTML, shown as it is: nothing in it may run or load from elsewhere.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

@@ -191,6 +191,22 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 
+# No open pixel and no click redirect through the provider, whatever the account's default:
+# set on every message for the ESPs whose anymail backend can switch them off (the others
+# refuse the options; the README says where to turn tracking off in their accounts).
+NO_ESP_TRACKING = {"track_opens": False, "track_clicks": False}
+ESP_TRACKING_SWITCHES = {
+    "mailersend",
+    "mailgun",
+    "mailjet",
+    "mandrill",
+    "postmark",
+    "sendgrid",
+    "sparkpost",
+    "unisender_go",
+}
+
+
 def mailers_from_env() -> tuple[dict, dict]:
     """MAILERS and ANYMAIL settings from ESP / EMAIL_URL, else the on-disk outbox."""
     anymail = {
@@ -202,6 +218,8 @@ def mailers_from_env() -> tuple[dict, dict]:
     email_url = os.environ.get("EMAIL_URL", "").strip()
     if esp:
         backend = {"BACKEND": f"anymail.backends.{esp}.EmailBackend"}
+        if esp in ESP_TRACKING_SWITCHES:
+            anymail.setdefault(f"{esp.upper()}_SEND_DEFAULTS", dict(NO_ESP_TRACKING))
     elif email_url:
         backend = smtp_mailer(email_url)
     else:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from anymail.signals import AnymailTrackingEvent, tracking
 
-from newsletter.delivery import events
+from newsletter.delivery import verdicts
 from newsletter.models import ConsentEvent, Delivery, Enrollment, Suppression
 from newsletter.subscribers import addresses
 
@@ -15,6 +15,11 @@ from .sequencing import enrolled, make_sequence, run_pass
 
 NOON = datetime(2026, 11, 3, 17, 0, tzinfo=UTC)
 SECRET = "hooks:s3cret-for-tests"
+
+
+@pytest.fixture(autouse=True)
+def postmark_is_the_provider(settings):
+    settings.ESP_NAME = "postmark"
 
 
 @pytest.fixture
@@ -202,23 +207,39 @@ def test_a_provider_refusing_to_send_to_a_blocked_address_suppresses_it_at_once(
 
 
 @pytest.mark.parametrize(
-    ("event", "temporary"),
+    ("esp", "event", "temporary"),
     [
-        ({"event_type": "bounced", "esp_event": {"Type": "HardBounce"}}, False),
-        ({"event_type": "bounced", "esp_event": {"Type": "SoftBounce"}}, True),
-        ({"event_type": "bounced", "esp_event": {"event": "soft_bounce"}}, True),
-        ({"event_type": "bounced", "esp_event": {"event": "hard_bounce"}}, False),
-        ({"event_type": "bounced", "esp_event": {"event": "bounce", "hard_bounce": False}}, True),
-        ({"event_type": "bounced", "esp_event": {"event": "bounce", "hard_bounce": True}}, False),
-        ({"event_type": "bounced", "esp_event": {"bounce": {"bounceType": "Transient"}}}, True),
-        ({"event_type": "bounced", "esp_event": {"bounce": {"bounceType": "Permanent"}}}, False),
-        ({"event_type": "bounced", "reject_reason": "blocked"}, True),
-        ({"event_type": "bounced", "reject_reason": "timed_out"}, True),
-        ({"event_type": "rejected", "reject_reason": "invalid"}, False),
-        ({"event_type": "rejected", "reject_reason": "blocked"}, False),
-        ({"event_type": "bounced", "esp_event": "not a dict"}, False),
+        ("Postmark", {"event_type": "bounced", "esp_event": {"Type": "HardBounce"}}, False),
+        ("Postmark", {"event_type": "bounced", "esp_event": {"Type": "SoftBounce"}}, True),
+        ("Brevo", {"event_type": "bounced", "esp_event": {"event": "soft_bounce"}}, True),
+        ("Brevo", {"event_type": "bounced", "esp_event": {"event": "hard_bounce"}}, False),
+        (
+            "Mailjet",
+            {"event_type": "bounced", "esp_event": {"event": "bounce", "hard_bounce": False}},
+            True,
+        ),
+        (
+            "Mailjet",
+            {"event_type": "bounced", "esp_event": {"event": "bounce", "hard_bounce": True}},
+            False,
+        ),
+        (
+            "Amazon SES",
+            {"event_type": "bounced", "esp_event": {"bounce": {"bounceType": "Transient"}}},
+            True,
+        ),
+        (
+            "Amazon SES",
+            {"event_type": "bounced", "esp_event": {"bounce": {"bounceType": "Permanent"}}},
+            False,
+        ),
+        ("Mailgun", {"event_type": "bounced", "reject_reason": "blocked"}, True),
+        ("Mailgun", {"event_type": "bounced", "reject_reason": "timed_out"}, True),
+        ("Postmark", {"event_type": "rejected", "reject_reason": "invalid"}, False),
+        ("Postmark", {"event_type": "rejected", "reject_reason": "blocked"}, False),
+        ("Postmark", {"event_type": "bounced", "esp_event": "not a dict"}, False),
     ],
     ids=lambda value: str(value) if isinstance(value, bool) else "",
 )
-def test_what_each_provider_calls_a_temporary_bounce(event, temporary):
-    assert events.is_temporary(AnymailTrackingEvent(**event)) is temporary
+def test_what_each_provider_calls_a_temporary_bounce(esp, event, temporary):
+    assert verdicts.is_temporary(AnymailTrackingEvent(**event), esp) is temporary

@@ -88,7 +88,10 @@ def test_esp_postmark_configures_anymail(monkeypatch, settings):
     monkeypatch.setenv("ANYMAIL_POSTMARK_SERVER_TOKEN", "server-token")
     mailers, anymail = project_settings.mailers_from_env()
     assert mailers == {"default": {"BACKEND": "anymail.backends.postmark.EmailBackend"}}
-    assert anymail == {"POSTMARK_SERVER_TOKEN": "server-token"}
+    assert anymail == {
+        "POSTMARK_SERVER_TOKEN": "server-token",
+        "POSTMARK_SEND_DEFAULTS": {"track_opens": False, "track_clicks": False},
+    }
     settings.MAILERS, settings.ANYMAIL = mailers, anymail
     backend = mail.mailers["default"]
     assert type(backend).__module__ == "anymail.backends.postmark"

@@ -1,13 +1,17 @@
 """ESP tracking events: the ledger's delivery status; bounces and complaints stop all mail.
 
-Events arrive through anymail's webhooks (`/anymail/<esp>/tracking/`), which anymail turns
-into one normalised `tracking` signal whatever the provider. A hard bounce or a complaint
-stops mail at once. A temporary bounce (a full mailbox, a busy or blocking server) is kept
-on the ledger, and only SOFT_BOUNCE_LIMIT of them in a row, with no delivery between,
-count as a bounce: one bad day at the reader's provider does not cut them off for good.
+Events arrive through anymail's webhook for the configured provider
+(`/anymail/<esp>/tracking/`), which anymail turns into one normalised `tracking` signal
+whatever the provider; `verdicts` reads what each one means for the reader. A hard bounce or
+a complaint stops mail at once. A temporary bounce (a full mailbox, a busy or blocking
+server) is kept on the ledger, and only SOFT_BOUNCE_LIMIT of them in a row, with no delivery
+between, count as a bounce: one bad day at the reader's provider does not cut them off for
+good. A provider refusing to send for the sender's reason (its sandbox, the content, the
+sender's domain) fails the email and counts toward pausing the sequence or broadcast; the
+reader is left alone.
 """
 
-from anymail.signals import AnymailTrackingEvent, EventType, RejectReason, tracking
+from anymail.signals import AnymailTrackingEvent, EventType, tracking
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,15 +22,17 @@ from ..models import Delivery, Subscriber, Suppression
 from ..models.subscribers import ConsentKind
 from ..sequences import sequences
 from ..subscribers import addresses, subscriptions
+from . import failures
+from .verdicts import Verdict, classify
 
 Sending = Delivery.Status
 
-# anymail's vocabulary -> what the ledger records and what happens to the address.
+# What the ledger records for each verdict, and what happens to the address.
 LEDGER_EVENTS = {
-    EventType.DELIVERED: Delivery.Event.DELIVERED,
-    EventType.BOUNCED: Delivery.Event.BOUNCED,
-    EventType.REJECTED: Delivery.Event.BOUNCED,
-    EventType.COMPLAINED: Delivery.Event.COMPLAINED,
+    Verdict.DELIVERED: Delivery.Event.DELIVERED,
+    Verdict.SOFT_BOUNCE: Delivery.Event.SOFT_BOUNCED,
+    Verdict.HARD_BOUNCE: Delivery.Event.BOUNCED,
+    Verdict.COMPLAINT: Delivery.Event.COMPLAINED,
 }
 NEVER_AGAIN = {
     Delivery.Event.BOUNCED: (Subscriber.Status.BOUNCED, Suppression.Reason.BOUNCED),
@@ -36,21 +42,25 @@ NEVER_AGAIN = {
 
 @receiver(tracking, dispatch_uid="newsletter-tracking")
 def on_tracking(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) -> None:
-    record(event)
+    record(event, esp_name)
 
 
-def record(event: AnymailTrackingEvent) -> None:
+def record(event: AnymailTrackingEvent, esp_name: str) -> None:
     """Apply one provider event; unknown messages and event types change nothing."""
+    verdict = classify(event, esp_name)
+    if verdict == Verdict.IGNORED:
+        return
     delivery = _delivery_for(event)
     address = event.recipient or (delivery.subscriber.email if delivery else "")
-    if event.event_type == EventType.UNSUBSCRIBED and address:
-        _unsubscribe(address)
+    if delivery is not None and event.event_type in (EventType.REJECTED, EventType.FAILED):
+        _refused(delivery, event, esp_name, counts=verdict == Verdict.SENDER_FAILURE)
+    if verdict == Verdict.UNSUBSCRIBE:
+        if address:
+            _unsubscribe(address)
         return
-    outcome = LEDGER_EVENTS.get(event.event_type)
+    outcome = LEDGER_EVENTS.get(verdict)
     if outcome is None:
         return
-    if is_temporary(event):
-        outcome = Delivery.Event.SOFT_BOUNCED
     if delivery is not None:
         Delivery.objects.filter(pk=delivery.pk).update(event=outcome)
     if outcome == Delivery.Event.SOFT_BOUNCED:
@@ -61,27 +71,14 @@ def record(event: AnymailTrackingEvent) -> None:
         never_mail_again(address, *NEVER_AGAIN[outcome])
 
 
-# A bounce that may clear up by itself. anymail reports soft and hard bounces alike as
-# "bounced"; its reject reason or the provider's own event tells them apart. A provider's
-# refusal to send at all ("rejected", e.g. its own block list) stays permanent.
-TEMPORARY_REASONS = {RejectReason.TIMED_OUT, RejectReason.BLOCKED}
-
-
-def is_temporary(event: AnymailTrackingEvent) -> bool:
-    """A bounce the provider calls soft or transient, or one for a reason outside the address
-    (the receiving server timed out or blocked the message)."""
-    if event.event_type != EventType.BOUNCED:
-        return False
-    if event.reject_reason in TEMPORARY_REASONS:
-        return True
-    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
-    bounce = raw.get("bounce") if isinstance(raw.get("bounce"), dict) else {}
-    return (
-        raw.get("Type") == "SoftBounce"  # Postmark
-        or raw.get("event") == "soft_bounce"  # Brevo
-        or (raw.get("event") == "bounce" and raw.get("hard_bounce") is False)  # Mailjet
-        or bounce.get("bounceType") == "Transient"  # Amazon SES
-    )
+def _refused(delivery: Delivery, event: AnymailTrackingEvent, esp_name: str, counts: bool):
+    """The provider never sent it: the row fails, and a refusal for the sender's reason counts
+    toward pausing its sequence or broadcast (once, however often the provider reports it)."""
+    why = event.description or event.mta_response or event.reject_reason or "no reason given"
+    error = f"Refused by {esp_name}: {why}"[:1000]
+    fresh = Delivery.objects.filter(pk=delivery.pk).exclude(status=Sending.FAILED)
+    if fresh.update(status=Sending.FAILED, last_error=error) and counts:
+        failures.count_streaks([(delivery, False)])
 
 
 def soft_bounces_in_a_row(delivery: Delivery) -> int:
@@ -109,7 +106,7 @@ def soft_bounces_in_a_row(delivery: Delivery) -> int:
 
 def _delivery_for(event: AnymailTrackingEvent) -> Delivery | None:
     delivery_id = str((event.metadata or {}).get("delivery_id", ""))
-    rows = Delivery.objects.select_related("subscriber")
+    rows = Delivery.objects.select_related("subscriber", "step")
     if delivery_id.isdigit():
         return rows.filter(pk=int(delivery_id)).first()
     if event.message_id:

@@ -92,7 +92,8 @@ def _pause_if_failing(model, pk: int) -> None:
     error = last.order_by("-pk").values_list("last_error", flat=True).first() or ""
     reason = f"Paused after {limit} failed sends in a row. Last error: {error}"[:300]
     running = model.objects.filter(pk=pk, consecutive_failures__gte=limit)
-    running = running.exclude(status__in=[model.Status.PAUSED, "archived", "cancelled"])
+    # A broadcast already sent is not paused by a provider's late report about it.
+    running = running.exclude(status__in=[model.Status.PAUSED, "archived", "cancelled", "sent"])
     running.update(status=model.Status.PAUSED, paused_reason=reason)
 
 

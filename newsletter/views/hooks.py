@@ -1,10 +1,13 @@
-"""Webhooks from other tools: a scheduling tool reports a booked consultation."""
+"""Webhooks from other services: the email provider's tracking events, a booked consultation."""
 
 import hmac
+import logging
 
+from anymail.exceptions import AnymailError, AnymailWebhookValidationFailure
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -13,6 +16,32 @@ from ..subscribers import addresses
 from .common import BadBody, read_json
 
 SECRET_HEADER = "X-Booking-Secret"
+logger = logging.getLogger(__name__)
+
+
+@csrf_exempt
+def provider_events(request: HttpRequest, esp: str) -> HttpResponse:
+    """anymail's tracking webhook of the configured provider (ESP); any other provider 404s.
+
+    A wrong signature or password answers 400 (anymail's check), a malformed payload 400, a
+    missing webhook secret or library 503 (the provider retries later), never a 500.
+    """
+    if not settings.ESP_NAME or esp != settings.ESP_NAME:
+        raise Http404("No tracking webhook for this provider.")
+    try:
+        view = resolve(f"/{esp}/tracking/", urlconf="anymail.urls").func
+    except Resolver404:
+        raise Http404("anymail has no tracking webhook for this provider.") from None
+    try:
+        return view(request)
+    except AnymailWebhookValidationFailure:
+        raise  # Django answers 400 and logs it as a security event
+    except ImproperlyConfigured:
+        logger.exception("The %s tracking webhook is not configured (see README)", esp)
+        return HttpResponse("Tracking webhook not configured.", status=503)
+    except (AnymailError, ValueError, KeyError, TypeError, AttributeError):
+        logger.warning("Malformed %s tracking event", esp, exc_info=True)
+        return HttpResponse("Malformed event.", status=400)
 
 
 @csrf_exempt

@@ -136,3 +136,14 @@ def test_a_message_sent_through_mailgun_asks_for_no_open_or_click_tracking(
     assert backend.send_messages([emails.message_for(sent)]) == 1
     data = dict(calls[0]["data"])
     assert (data["o:tracking-opens"], data["o:tracking-clicks"]) == ("no", "no")
+
+
+@pytest.mark.parametrize("esp", sorted(NO_METADATA))
+def test_a_provider_that_refuses_metadata_is_sent_messages_it_accepts(
+    esp, monkeypatch, settings, sent
+):
+    backend = backend_for(esp, monkeypatch, settings)
+    settings.MAILERS = {"default": {"BACKEND": f"anymail.backends.{esp}.EmailBackend"}}
+    built = emails.message_for(sent)
+    assert not getattr(built, "metadata", None)
+    assert backend.build_message_payload(built, backend.send_defaults).data

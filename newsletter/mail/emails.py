@@ -28,6 +28,10 @@ MERGE_FIELD_FORMATS = {
 }
 
 
+# anymail backends that refuse message metadata; their events are matched to the ledger by
+# the provider's message id instead.
+WITHOUT_METADATA = {"mailersend", "postal"}
+
 register_header_folding()
 
 
@@ -298,7 +302,8 @@ def _personal(delivery: Delivery, why, shared: _Shared) -> EmailMultiAlternative
     headers = {**shared.headers, **recipient_headers(delivery, values, practice)}
     to = [delivery.subscriber.email]
     message = compose(shared.rendered.fill(values), to, practice, headers)
-    message.metadata = {"delivery_id": str(delivery.pk)}
+    if esp_name() not in WITHOUT_METADATA:
+        message.metadata = {"delivery_id": str(delivery.pk)}
     return message
 
 

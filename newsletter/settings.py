@@ -146,6 +146,8 @@ RATELIMIT_SUBSCRIBE_PER_ADDRESS = os.environ.get("RATELIMIT_SUBSCRIBE_PER_ADDRES
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
 CONFIRMATION_RESEND_MINUTES = int(os.environ.get("CONFIRMATION_RESEND_MINUTES", "5"))
 CONFIRMATION_MAX_AGE_DAYS = 7
+# Requests never confirmed are deleted this many days after the last one (a daily beat task).
+PENDING_RETENTION_DAYS = int(os.environ.get("PENDING_RETENTION_DAYS", "30"))
 
 # Celery: tasks are idempotent, so acknowledge late and requeue on a lost worker.
 CELERY_BROKER_URL = REDIS_URL

@@ -1,9 +1,5 @@
 """Staff pages beside the admin: the on-disk outbox and the embeddable form snippets."""
 
-from email import policy
-from email.parser import BytesParser
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
@@ -11,13 +7,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from ..mail.outbox import list_messages
+from ..mail.outbox import directory as outbox_directory
+from ..mail.outbox import list_messages, parse
 from ..models import Audience, Practice
-
-
-def outbox_directory() -> Path:
-    options = settings.MAILERS["default"].get("OPTIONS", {})
-    return Path(options.get("directory", settings.VAR_DIR / "outbox"))
 
 
 @staff_member_required
@@ -32,7 +24,7 @@ def outbox_message(request, name: str):
     path = outbox_directory() / name
     if "/" in name or not name.endswith(".eml") or not path.is_file():
         raise Http404("No such message")
-    message = _parse(path)
+    message = parse(path)
     html = message.get_body(preferencelist=("html",))
     text = message.get_body(preferencelist=("plain",))
     context = {
@@ -46,13 +38,8 @@ def outbox_message(request, name: str):
     return render(request, "newsletter/staff/outbox_message.html", context)
 
 
-def _parse(path):
-    with path.open("rb") as handle:
-        return BytesParser(policy=policy.default).parse(handle)
-
-
 def _summary(path) -> dict:
-    message = _parse(path)
+    message = parse(path)
     return {
         "name": path.name,
         "to": message["To"],

@@ -59,15 +59,21 @@ def test_erasure_clears_every_error_and_message_id_from_the_ledger(
     assert not rows.filter(status="queued").exists()  # nothing waits to go out
 
 
-def test_erasure_deletes_clicks_and_enrollments_booked_or_not(
+def test_erasure_deletes_clicks(active_subscriber, history, django_capture_on_commit_callbacks):
+    erase(active_subscriber, django_capture_on_commit_callbacks)
+    assert not Click.objects.exists()
+
+
+def test_erasure_leaves_no_enrollment_saying_the_reader_booked(
     active_subscriber, history, sequence, django_capture_on_commit_callbacks
 ):
     sequences.enroll(active_subscriber, [sequence.audience], now=history[0].created_at)
     booking.booked(active_subscriber)
     assert Enrollment.objects.get(subscriber=active_subscriber).exit_reason == "booked"
     erase(active_subscriber, django_capture_on_commit_callbacks)
-    assert not Click.objects.exists()
-    assert not Enrollment.objects.filter(subscriber=active_subscriber).exists()
+    ended = Enrollment.objects.get(subscriber=active_subscriber)
+    assert (ended.status, ended.exit_reason, ended.next_send_at) == ("exited", "erased", None)
+    assert sequences.enroll(active_subscriber, [sequence.audience], now=ended.ended_at) == []
 
 
 def paused_by_failures(row: Delivery) -> None:

@@ -1,14 +1,15 @@
 """A subscriber's data rights: download everything kept about them, or erase it.
 
 What erasure keeps, and why: the keyed hash of the address (Suppression), so it is never
-mailed again; the consent trail without network details, as proof of what was agreed; and
-the ledger rows (Delivery) on the anonymised subscriber row, with every error text and
-message id cleared. Dispatch reads the ledger per (subscriber, step), and an erased row can
-never be enrolled or mailed again, so nothing can be sent twice to it; the rows stay so that
-what each email reached still adds up. Enrollments (which say "booked"), clicks, lists and
-outbox copies go. An erased address cannot subscribe again (the hash refuses it); were the
-practice to lift that, the person would start as someone new, since nothing links them to
-what the erased row received.
+mailed again; the consent trail without network details, as proof of what was agreed; the
+ledger rows (Delivery) with every error text and message id cleared; and the enrollments,
+each ended as "erased" (so none says "booked" any more). Both stay on the anonymised
+subscriber row, which nothing can enroll or mail again: dispatch reads the ledger per
+(subscriber, step) and enrolls once per (subscriber, sequence), so nothing can be sent twice
+to it, and what each email reached still adds up. Clicks, lists and outbox copies go. An
+erased address cannot subscribe again (the hash refuses it); were the practice to lift
+that, the person would start as someone new, since nothing links them to what the erased
+row received.
 
 Requests never confirmed hold no consent to prove: after PENDING_RETENTION_DAYS they are
 deleted outright, consent events included (the database lets a consent event be deleted
@@ -23,7 +24,16 @@ from django.db import transaction
 
 from ..delivery.failures import QUOTED_ERROR
 from ..mail import outbox
-from ..models import Broadcast, Click, ConsentEvent, Delivery, Sequence, Subscriber, Suppression
+from ..models import (
+    Broadcast,
+    Click,
+    ConsentEvent,
+    Delivery,
+    Enrollment,
+    Sequence,
+    Subscriber,
+    Suppression,
+)
 from ..models.subscribers import ConsentKind
 from . import addresses
 from .subscriptions import _now, record
@@ -114,11 +124,21 @@ def erase(subscriber: Subscriber, channel: str = "preferences") -> None:
             defaults={"reason": Suppression.Reason.ERASED},
         )
         # First, so a dispatcher holding one of them finishes before the ledger is cleared.
-        subscriber.enrollments.all().delete()
+        _end_enrollments(subscriber)
         _clear_ledger(subscriber)
         _forget(subscriber)
         record(subscriber, ConsentKind.ERASED, channel)
         transaction.on_commit(partial(outbox.forget, [subscriber.email]), robust=True)
+
+
+def _end_enrollments(subscriber: Subscriber) -> None:
+    """Every place in a sequence ends as "erased", whatever it was (booked, completed...)."""
+    subscriber.enrollments.update(
+        status=Enrollment.Status.EXITED,
+        exit_reason=Enrollment.ExitReason.ERASED,
+        next_send_at=None,
+        ended_at=_now(),
+    )
 
 
 def _clear_ledger(subscriber: Subscriber) -> None:

@@ -83,3 +83,25 @@ def test_flush_empties_the_database_and_the_triggers_stay(subscribe, audience):
     reader = subscribe("again@example.com")
     subscriptions.confirm(reader.pk, [audience.pk], subscriptions.Client())
     assert refused(f"DELETE FROM {TABLE} WHERE subscriber_id = %s", [reader.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_that_rebuilds_the_tables_keeps_the_triggers(active_subscriber):
+    """SQLite rebuilds a table to alter it; `migrate` sets the triggers aside meanwhile."""
+    from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
+    from django.db import models
+
+    def alter(model, name: str, length: int) -> None:
+        old = model._meta.get_field(name)
+        new = models.CharField(max_length=length, blank=True)
+        new.set_attributes_from_name(name)
+        new.model = model
+        with connection.schema_editor() as editor:
+            editor.alter_field(model, old, new)
+            editor.alter_field(model, new, old)
+
+    emit_pre_migrate_signal(0, False, "default")
+    alter(Subscriber, "first_name", 120)
+    alter(ConsentEvent, "channel", 40)
+    emit_post_migrate_signal(0, False, "default")
+    assert refused(f"DELETE FROM {TABLE} WHERE subscriber_id = %s", [active_subscriber.pk])

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsletter.settings")
 
@@ -17,5 +18,10 @@ app.conf.beat_schedule = {
     "resend-lost-confirmations": {
         "task": "newsletter.tasks.resend_lost_confirmations",
         "schedule": 300.0,
+    },
+    # Requests never confirmed within PENDING_RETENTION_DAYS are deleted, daily at 03:30 UTC.
+    "delete-unconfirmed-requests": {
+        "task": "newsletter.tasks.delete_unconfirmed_requests",
+        "schedule": crontab(hour=3, minute=30),
     },
 }

@@ -5,7 +5,7 @@ from datetime import datetime
 from celery import shared_task
 
 from .delivery import dispatch, sending
-from .subscribers import confirmations, data_links, subscriptions
+from .subscribers import confirmations, data_links, data_rights, subscriptions
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -26,6 +26,11 @@ def resend_lost_confirmations() -> int:
 @shared_task
 def end_expired_pauses() -> int:
     return subscriptions.end_expired_pauses()
+
+
+@shared_task
+def delete_unconfirmed_requests() -> int:
+    return data_rights.delete_unconfirmed()
 
 
 @shared_task

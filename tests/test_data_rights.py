@@ -49,7 +49,14 @@ def test_download_holds_profile_memberships_consent_and_deliveries(
     assert response["Content-Type"].startswith("application/json")
     assert "attachment" in response["Content-Disposition"]
     data = json.loads(response.content)
-    assert set(data) == {"profile", "memberships", "consent_events", "deliveries"}
+    assert set(data) == {
+        "profile",
+        "memberships",
+        "consent_events",
+        "enrollments",
+        "deliveries",
+        "clicks",
+    }
     assert data["profile"]["email"] == "active@example.com"
     assert data["profile"]["first_name"] == "Ada"
     assert [m["slug"] for m in data["memberships"]] == ["ketamine-assisted-therapy"]
@@ -134,6 +141,46 @@ def test_export_subscriber_prints_the_same_document(active_subscriber, delivery,
 def test_export_subscriber_of_an_unknown_address_fails_with_one_line(practice, capsys, manage):
     with pytest.raises(SystemExit) as exit:
         manage("export_subscriber", "nobody@example.com")
+    assert exit.value.code == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1
+    assert "nobody@example.com" in captured.err
+
+
+def test_the_download_holds_enrollments_with_why_they_ended_and_clicks(active_subscriber, delivery):
+    from newsletter.models import Click, Enrollment
+    from newsletter.sequences import booking
+
+    Enrollment.objects.create(subscriber=active_subscriber, sequence=delivery.step.sequence)
+    booking.booked(active_subscriber)
+    Click.objects.create(delivery=delivery)
+    data = data_rights.export(active_subscriber)
+    [enrollment] = data["enrollments"]
+    assert enrollment["sequence"] == "Welcome" and enrollment["status"] == "exited"
+    assert (enrollment["exit_reason"], enrollment["exit_reason_text"]) == (
+        "booked",
+        "Booked a consultation",
+    )
+    assert enrollment["ended_at"]
+    [click] = data["clicks"]
+    assert click["email"] == str(delivery.step) and click["at"]
+
+
+def test_erase_subscriber_erases_the_address_and_says_so(active_subscriber, capsys, manage):
+    manage("erase_subscriber", "ACTIVE@example.com")
+    assert "Erased" in capsys.readouterr().out
+    active_subscriber.refresh_from_db()
+    assert (active_subscriber.status, active_subscriber.email) == ("erased", "")
+    assert ConsentEvent.objects.filter(kind="erased", channel="command").count() == 1
+    assert Suppression.objects.get().address_hash == addresses.suppression_hash(
+        "active@example.com"
+    )
+
+
+def test_erase_subscriber_of_an_unknown_address_fails_with_one_line(practice, capsys, manage):
+    with pytest.raises(SystemExit) as exit:
+        manage("erase_subscriber", "nobody@example.com")
     assert exit.value.code == 1
     captured = capsys.readouterr()
     assert captured.out == ""

@@ -65,3 +65,13 @@ def test_lists_and_flags_are_read_from_the_environment(monkeypatch):
     assert project_settings.env_bool("FLAG") is True
     monkeypatch.setenv("FLAG", "off")
     assert project_settings.env_bool("FLAG") is False
+
+
+def test_pending_retention_days_is_read_from_the_environment(tmp_path):
+    show = "from django.conf import settings; print(settings.PENDING_RETENTION_DAYS)"
+    default = manage(tmp_path, "shell", "--no-imports", "-c", show, DEBUG="true")
+    assert default.stdout.strip() == "30"
+    chosen = manage(
+        tmp_path, "shell", "--no-imports", "-c", show, DEBUG="true", PENDING_RETENTION_DAYS="45"
+    )
+    assert chosen.stdout.strip() == "45"

@@ -1,8 +1,13 @@
 """The practice's view in the Django admin: subscribers, consent history, lists, settings."""
 
+import json
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import Count
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
 
 from ..models import (
     Audience,
@@ -12,7 +17,7 @@ from ..models import (
     Subscriber,
     Suppression,
 )
-from ..subscribers import names, subscriptions
+from ..subscribers import data_rights, names, subscriptions
 
 admin.site.site_header = "Newsletter workspace"
 admin.site.site_title = "Newsletter"
@@ -85,7 +90,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     inlines = [MembershipInline, ConsentEventInline]
     date_hierarchy = "created_at"
 
-    actions = ["unsubscribe"]
+    actions = ["unsubscribe", "export_data", "erase_data"]
 
     @admin.action(description="Unsubscribe (on their request, e.g. by email)")
     def unsubscribe(self, request, queryset):
@@ -93,12 +98,44 @@ class SubscriberAdmin(admin.ModelAdmin):
             subscriptions.unsubscribe(subscriber, "admin")
         self.message_user(request, f"Unsubscribed {queryset.count()} subscriber(s).")
 
+    @admin.action(description="Download their data (on their request, e.g. by email)")
+    def export_data(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose one subscriber to download.", messages.WARNING)
+            return None
+        body = json.dumps(data_rights.export(queryset.get()), indent=2, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="subscriber-data.json"'
+        return response
+
+    @admin.action(
+        description="Erase their data (on their request, e.g. by email)", permissions=["change"]
+    )
+    def erase_data(self, request, queryset):
+        """A page that says what erasing does; its button erases."""
+        people = list(queryset.exclude(status=Subscriber.Status.ERASED))
+        if request.POST.get("erase") == "yes":
+            for subscriber in people:
+                data_rights.erase(subscriber, channel="admin")
+            self.message_user(request, f"Erased the data of {len(people)} subscriber(s).")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase their data?",
+            "opts": self.model._meta,
+            "people": people,
+            "already_erased": queryset.count() - len(people),
+            "selected": queryset.values_list("pk", flat=True),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "newsletter/staff/erase_confirm.html", context)
+
     def has_add_permission(self, request):
         # People subscribe themselves; the list stays separate from client records.
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # Deleting would destroy consent proof; erasure goes through the subscriber's own link.
+        # Deleting would destroy consent proof; the "Erase their data" action anonymises instead.
         return False
 
 

@@ -11,6 +11,8 @@ from redis import RedisError
 
 from ..models import Broadcast, Delivery, Sequence
 
+# What an auto-pause reason puts before the quoted error (erasure looks for it).
+QUOTED_ERROR = "Last error: "
 # HTTP statuses from an ESP API that are worth retrying; every other 4xx is a rejection.
 RETRYABLE_HTTP = {408, 409, 425, 429}
 # Our own infrastructure failing (database, Redis, the machine): the rows wait, uncounted.
@@ -90,7 +92,7 @@ def _pause_if_failing(model, pk: int) -> None:
     limit = settings.SEND_AUTO_PAUSE_AFTER
     last = Delivery.objects.filter(**{_field(model): pk}).exclude(last_error="")
     error = last.order_by("-pk").values_list("last_error", flat=True).first() or ""
-    reason = f"Paused after {limit} failed sends in a row. Last error: {error}"[:300]
+    reason = f"Paused after {limit} failed sends in a row. {QUOTED_ERROR}{error}"[:300]
     running = model.objects.filter(pk=pk, consecutive_failures__gte=limit)
     # A broadcast already sent is not paused by a provider's late report about it.
     running = running.exclude(status__in=[model.Status.PAUSED, "archived", "cancelled", "sent"])

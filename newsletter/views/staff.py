@@ -6,9 +6,6 @@ it confirm for them, which would falsify the double opt-in record.
 """
 
 import re
-from email import policy
-from email.parser import BytesParser
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin
@@ -18,14 +15,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
-from ..mail.outbox import list_messages
+from ..mail.outbox import directory as outbox_directory
+from ..mail.outbox import list_messages, parse
 from ..models import Audience, Practice
-
-
-def outbox_directory() -> Path:
-    options = settings.MAILERS["default"].get("OPTIONS", {})
-    return Path(options.get("directory", settings.VAR_DIR / "outbox"))
-
 
 OUTBOX_PERMISSION = "newsletter.view_outbox"
 HIDDEN = "signed-link-hidden"
@@ -51,7 +43,7 @@ def outbox_message(request, name: str):
     path = outbox_directory() / name
     if "/" in name or not name.endswith(".eml") or not path.is_file():
         raise Http404("No such message")
-    message = _parse(path)
+    message = parse(path)
     html = message.get_body(preferencelist=("html",))
     text = message.get_body(preferencelist=("plain",))
     context = {
@@ -65,13 +57,8 @@ def outbox_message(request, name: str):
     return render(request, "newsletter/staff/outbox_message.html", context)
 
 
-def _parse(path):
-    with path.open("rb") as handle:
-        return BytesParser(policy=policy.default).parse(handle)
-
-
 def _summary(path) -> dict:
-    message = _parse(path)
+    message = parse(path)
     return {
         "name": path.name,
         "to": message["To"],

@@ -57,7 +57,8 @@ def click(request: HttpRequest, token: str):
     except tokens.InvalidToken:
         return invalid_link(request)
     practice = Practice.get()
-    if delivery is None:  # the subscriber erased their data; the link still helps
+    if delivery is None or delivery.subscriber.status == Subscriber.Status.ERASED:
+        # The reader erased their data: the link still helps, and counts nothing.
         return _private(HttpResponseRedirect(practice.consultation_url))
     if request.method == "GET":  # link checkers send HEAD: not a reader's click
         Click.objects.create(delivery=delivery)

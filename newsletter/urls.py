@@ -1,4 +1,4 @@
-"""URL map: public pages for subscribers, staff pages beside the admin, the admin."""
+"""URL map: public pages for subscribers, the therapist's workspace, staff pages, the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -27,6 +27,7 @@ newsletter_urls = [
 
 urlpatterns = [
     path("", include((newsletter_urls, "newsletter"))),
+    path("workspace/", include("newsletter.workspace.urls")),
     path("admin/", admin.site.urls),
     # The configured ESP's tracking webhook only (bounces, complaints); see the README for
     # the secret each provider needs. Mandrill's also answers at anymail's /anymail/mandrill/.

@@ -1,0 +1,58 @@
+"""Schedules in a therapist's words: "weekdays, 9 am to 5 pm", "Day 2", never "0 = Monday"."""
+
+from ..models import Step
+from .windows import Window
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS, WEEKEND = frozenset(range(5)), frozenset({5, 6})
+
+
+def hour(value: int) -> str:
+    """9 -> "9 am", 13 -> "1 pm", 0 and 24 -> "midnight", 12 -> "noon"."""
+    if value % 24 == 0:
+        return "midnight"
+    if value == 12:
+        return "noon"
+    return f"{value % 12 or 12} {'am' if value < 12 else 'pm'}"
+
+
+def days(chosen: frozenset[int]) -> str:
+    if chosen == frozenset(range(7)):
+        return "every day"
+    if chosen == WEEKDAYS:
+        return "weekdays"
+    if chosen == WEEKEND:
+        return "weekends"
+    names = [DAY_NAMES[day] + "s" for day in sorted(chosen)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def window(value: Window, whose: str = "in each reader's time zone") -> str:
+    """'weekdays, 9 am to 5 pm, in each reader's time zone'."""
+    return f"{days(value.days)}, {hour(value.start_hour)} to {hour(value.end_hour)}, {whose}"
+
+
+def timeline(steps: list[Step]) -> list[str]:
+    """Each step's place counted from confirming: "Day 0 (on confirming)", "Day 2", ...
+
+    Delays add up along the sequence; hours and minutes are shown beside the day they fall on.
+    """
+    labels, minutes = [], 0
+    for step in steps:
+        minutes += step.delay_value * UNIT_MINUTES[step.delay_unit]
+        day, rest = divmod(minutes, 24 * 60)
+        label = "Day 0 (on confirming)" if minutes == 0 else f"Day {day}"
+        if rest:
+            label += f", {_duration(rest)} later" if day == 0 else f" and {_duration(rest)}"
+        labels.append(label)
+    return labels
+
+
+UNIT_MINUTES = {"minutes": 1, "hours": 60, "days": 24 * 60}
+
+
+def _duration(minutes: int) -> str:
+    hours, mins = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' * (hours != 1)}"] if hours else []
+    parts += [f"{mins} minute{'s' * (mins != 1)}"] if mins else []
+    return " ".join(parts)

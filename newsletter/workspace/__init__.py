@@ -1,0 +1,1 @@
+"""The therapist's workspace at /workspace/: thin views over domain code. Imports: any domain."""

@@ -59,6 +59,19 @@ def outbox():
 
 
 @pytest.fixture
+def outbox_dir(settings, tmp_path):
+    """Emails written as .eml files by the outbox backend, in a folder of the test's own."""
+    directory = tmp_path / "outbox"
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "newsletter.mail.outbox.EmailBackend",
+            "OPTIONS": {"directory": str(directory)},
+        }
+    }
+    return directory
+
+
+@pytest.fixture
 def subscribe(practice, django_capture_on_commit_callbacks):
     """Subscribe an address through the domain function, running the confirmation task."""
 

@@ -130,18 +130,6 @@ def test_a_pause_reason_that_names_someone_else_is_kept(
     assert "other@example.com" in sequence.paused_reason
 
 
-@pytest.fixture
-def outbox_dir(settings, tmp_path):
-    directory = tmp_path / "outbox"
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "newsletter.mail.outbox.EmailBackend",
-            "OPTIONS": {"directory": str(directory)},
-        }
-    }
-    return directory
-
-
 def test_erasure_deletes_the_outbox_files_that_name_the_address_and_no_others(
     outbox_dir, subscribe, audience, django_capture_on_commit_callbacks
 ):

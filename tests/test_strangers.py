@@ -172,16 +172,10 @@ def test_an_old_confirmation_link_does_not_undo_an_unsubscribe(
 
 
 @pytest.fixture
-def outbox_file(tmp_path, settings, practice, django_capture_on_commit_callbacks):
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "newsletter.mail.outbox.EmailBackend",
-            "OPTIONS": {"directory": str(tmp_path)},
-        }
-    }
+def outbox_file(outbox_dir, practice, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         Client().post("/subscribe/", {"email": "reader@example.com", "consent": "yes"})
-    [path] = tmp_path.glob("*.eml")
+    [path] = outbox_dir.glob("*.eml")
     return path
 
 

@@ -108,18 +108,6 @@ def test_without_a_provider_emails_are_written_to_the_outbox(monkeypatch, settin
     }
 
 
-@pytest.fixture
-def outbox_dir(settings, tmp_path):
-    directory = tmp_path / "outbox"
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "newsletter.mail.outbox.EmailBackend",
-            "OPTIONS": {"directory": str(directory)},
-        }
-    }
-    return directory
-
-
 def test_the_outbox_page_lists_and_renders_each_email(
     outbox_dir, admin_client, practice, django_capture_on_commit_callbacks
 ):

@@ -1,8 +1,10 @@
 """Erase one subscriber's data on their request (by email, by phone), as their own link does."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from newsletter.subscribers import data_rights, subscriptions
+from newsletter.subscribers import data_rights
+
+from ._subscriber import named
 
 
 class Command(BaseCommand):
@@ -15,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("address")
 
     def handle(self, *args, address, **options):
-        subscriber = subscriptions.find(address)
-        if subscriber is None:
-            raise CommandError(f"No subscriber with the address {address!r}.", returncode=1)
+        subscriber = named(address)
         data_rights.erase(subscriber, channel="command")
         self.stdout.write(f"Erased the data of {address}; it will never be mailed again.")

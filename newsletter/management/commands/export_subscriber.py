@@ -1,8 +1,10 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from newsletter.subscribers import data_rights, subscriptions
+from newsletter.subscribers import data_rights
+
+from ._subscriber import named
 
 
 class Command(BaseCommand):
@@ -12,7 +14,5 @@ class Command(BaseCommand):
         parser.add_argument("address")
 
     def handle(self, *args, address, **options):
-        subscriber = subscriptions.find(address)
-        if subscriber is None:
-            raise CommandError(f"No subscriber with the address {address!r}.", returncode=1)
+        subscriber = named(address)
         self.stdout.write(json.dumps(data_rights.export(subscriber), indent=2, ensure_ascii=False))

@@ -282,6 +282,9 @@ SEND_STALE_AFTER_SECONDS = int(os.environ.get("SEND_STALE_AFTER_SECONDS", "600")
 SOFT_BOUNCE_LIMIT = int(os.environ.get("SOFT_BOUNCE_LIMIT", "3"))
 # Shared secret a scheduling tool sends in the X-Booking-Secret header; empty turns the hook off.
 BOOKING_HOOK_SECRET = os.environ.get("BOOKING_HOOK_SECRET", "")
+# Booking tools' own webhooks: each is off until its key is set.
+CALENDLY_SIGNING_KEY = os.environ.get("CALENDLY_SIGNING_KEY", "")
+CALCOM_WEBHOOK_SECRET = os.environ.get("CALCOM_WEBHOOK_SECRET", "")
 # The mailto half of List-Unsubscribe; the practice's reply-to (else its sender) when unset.
 UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"newsletter@{_site.hostname}")

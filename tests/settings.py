@@ -20,3 +20,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # The send rate limiter still runs through Redis in tests, just never makes anyone wait.
 SEND_RATE_PER_SECOND = 100_000
 BOOKING_HOOK_SECRET = "test-booking-secret"
+CALENDLY_SIGNING_KEY = "test-calendly-signing-key"
+CALCOM_WEBHOOK_SECRET = "test-calcom-secret"

@@ -56,6 +56,7 @@ def test_download_holds_profile_memberships_consent_and_deliveries(
         "enrollments",
         "deliveries",
         "clicks",
+        "bookings",
     }
     assert data["profile"]["email"] == "active@example.com"
     assert data["profile"]["first_name"] == "Ada"

@@ -213,7 +213,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 @admin.action(description="Mark as booked (ends their nurture sequences)")
 def mark_booked(modeladmin, request, queryset):
-    ended = sum(booking.booked(subscriber) for subscriber in queryset)
+    ended = sum(booking.booked_by_practice(subscriber) for subscriber in queryset)
     messages.success(request, f"Recorded the booking; {ended} sequence place(s) ended.")
 
 

@@ -1,11 +1,13 @@
 """The data model, split by domain: tables and named querysets. Imports no domain package."""
 
+from .bookings import Booking
 from .practice import Audience, ConsentWording, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
 
 __all__ = [
     "Audience",
+    "Booking",
     "Broadcast",
     "Click",
     "ConsentEvent",

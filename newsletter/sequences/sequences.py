@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Audience, Delivery, Enrollment, Practice, Sequence, Step, Subscriber
+from ..models import Audience, Booking, Delivery, Enrollment, Practice, Sequence, Step, Subscriber
 from . import windows
 
 Status = Enrollment.Status
@@ -73,6 +73,9 @@ def enroll(subscriber: Subscriber, audiences: list[Audience], now: datetime) -> 
 
 
 def _may_enroll(subscriber: Subscriber, sequence: Sequence) -> bool:
+    # Someone who booked a consultation is past the nurture: no sequence starts for them.
+    if Booking.objects.filter(subscriber=subscriber, cancelled_at__isnull=True).exists():
+        return False
     existing = Enrollment.objects.filter(subscriber=subscriber, sequence=sequence)
     if existing.filter(status=Status.ACTIVE).exists():
         return False

@@ -25,6 +25,7 @@ from django.db import transaction
 from ..delivery.failures import QUOTED_ERROR
 from ..mail import outbox
 from ..models import (
+    Booking,
     Broadcast,
     Click,
     ConsentEvent,
@@ -78,6 +79,14 @@ def export(subscriber: Subscriber) -> dict:
         "clicks": [
             {"email": str(c.delivery.step or c.delivery.broadcast), "at": _iso(c.created_at)}
             for c in clicks.select_related("delivery__step__sequence", "delivery__broadcast")
+        ],
+        "bookings": [
+            {
+                "tool": b.get_tool_display(),
+                "booked_at": _iso(b.booked_at),
+                "cancelled_at": _iso(b.cancelled_at),
+            }
+            for b in subscriber.bookings.all()
         ],
     }
 
@@ -147,6 +156,7 @@ def _clear_ledger(subscriber: Subscriber) -> None:
     errors = list(deliveries.exclude(last_error="").values_list("last_error", flat=True))
     _clear_pause_reasons(subscriber.email, errors)
     Click.objects.filter(delivery__subscriber=subscriber).delete()
+    Booking.objects.filter(subscriber=subscriber).delete()
     deliveries.filter(status=Delivery.Status.QUEUED).update(status=Delivery.Status.SKIPPED)
     deliveries.update(last_error="", esp_message_id="", message_id="")
 

@@ -1,0 +1,1 @@
+"""Other tools' wire formats: booking tools' webhooks (Calendly, Cal.com). Imports: nothing."""

@@ -40,3 +40,11 @@ def use_django_logging(**kwargs) -> None:
 
     if not logging.getLogger().handlers:
         dictConfig(settings.LOGGING)
+
+
+@signals.beat_init.connect
+def first_heartbeat(**kwargs) -> None:
+    """Beat records its heartbeat as it starts, then every minute (the beat-heartbeat task)."""
+    from newsletter.observability import counters
+
+    counters.heartbeat()

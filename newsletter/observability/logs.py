@@ -12,7 +12,8 @@ import uuid
 
 import structlog
 
-ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+# An email address: its domain ends in a name (not "127.0.0.1", as in "redis://:**@127.0.0.1").
+ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@(?:[\w-]+\.)+[A-Za-z][\w-]*")
 MASK = "[address]"
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 

@@ -14,10 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from newsletter.models import Subscriber
 
-from .production_run import Stack, link, procfile
-
-# Starts real processes that share the test database: PostgreSQL only (see tests/conftest.py).
-pytestmark = [pytest.mark.worker]
+from .production_run import ROOT, Stack, link, procfile
 
 ADDRESS = "philippa.prodcheck@example.org"
 FIRST_NAME = "Philippa"
@@ -37,6 +34,8 @@ def test_the_procfile_names_web_worker_beat_and_a_release_step():
     assert all(step in lines["release"] for step in ("migrate", "collectstatic", "check --deploy"))
 
 
+# Starts real processes that share the test database: PostgreSQL only (see tests/conftest.py).
+@pytest.mark.worker
 def test_one_subscriber_goes_from_subscribe_to_one_click_unsubscribe_on_the_production_stack(
     stack, tmp_path
 ):
@@ -88,3 +87,10 @@ def test_one_subscriber_goes_from_subscribe_to_one_click_unsubscribe_on_the_prod
     logs = stack.logs()
     assert '"request_id": "prod-check-subscribe"' in logs
     assert ADDRESS not in logs and FIRST_NAME not in logs
+
+
+def test_each_systemd_unit_runs_its_procfile_line():
+    lines = procfile()
+    for name in ("release", "web", "worker", "beat"):
+        unit = (ROOT / "deploy" / f"newsletter-{name}.service").read_text()
+        assert lines[name] in unit, name

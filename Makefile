@@ -48,4 +48,4 @@ clean:
 # from subscribe to unsubscribe over HTTP (tests/test_production_check.py).
 prod-check: $(VENV)/.dev tools
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsletter} \
-		$(PY) -m pytest -q -p no:randomly tests/test_production_check.py
+		$(PY) -m pytest -q tests/test_production_check.py

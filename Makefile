@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DEBUG ?= true
 
-.PHONY: run test lint tools clean
+.PHONY: run test lint tools clean prod-check
 
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
@@ -43,3 +43,9 @@ tools:
 
 clean:
 	rm -rf $(VENV) var
+
+# The Procfile's processes with production settings against PostgreSQL, one subscriber
+# from subscribe to unsubscribe over HTTP (tests/test_production_check.py).
+prod-check: $(VENV)/.dev tools
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsletter} \
+		$(PY) -m pytest -q tests/test_production_check.py

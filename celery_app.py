@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsletter.settings")
@@ -11,6 +11,8 @@ app = Celery("newsletter")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["newsletter"])
 app.conf.beat_schedule = {
+    # Beat's own heartbeat, a metric: a silent beat raises an alert, not a readiness failure.
+    "beat-heartbeat": {"task": "newsletter.tasks.beat_heartbeat", "schedule": 60.0},
     "end-expired-pauses": {"task": "newsletter.tasks.end_expired_pauses", "schedule": 300.0},
     # Due work lives in the database; this pass finds it (and anything a crash left behind).
     "send-due": {"task": "newsletter.tasks.send_due", "schedule": 60.0},
@@ -25,3 +27,24 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=3, minute=30),
     },
 }
+
+
+@signals.setup_logging.connect
+def use_django_logging(**kwargs) -> None:
+    """Workers and beat log through settings.LOGGING (JSON lines in production), which
+    Django has usually configured already; Celery then leaves logging alone."""
+    import logging
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    if not logging.getLogger().handlers:
+        dictConfig(settings.LOGGING)
+
+
+@signals.beat_init.connect
+def first_heartbeat(**kwargs) -> None:
+    """Beat records its heartbeat as it starts, then every minute (the beat-heartbeat task)."""
+    from newsletter.observability import counters
+
+    counters.heartbeat()

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsletter.observability.logs.RequestId",
+    "newsletter.views.health.Probes",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -148,9 +150,15 @@ STATIC_URL = "static/"
 # Production serves collected files (`manage.py collectstatic`); DEBUG serves them from the app.
 STATIC_ROOT = None if DEBUG else VAR_DIR / "static"
 WHITENOISE_USE_FINDERS = DEBUG
+# Production serves hashed, compressed copies (long cache lifetimes); DEBUG and tests the files.
+STATICFILES_BACKEND = (
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+    if DEBUG
+    else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": STATICFILES_BACKEND},
 }
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:sequences"
@@ -194,6 +202,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # task logs use LOGGING below (JSON in production)
 
 
 # No open pixel and no click redirect through the provider, whatever the account's default:
@@ -289,9 +298,20 @@ CALCOM_WEBHOOK_SECRET = os.environ.get("CALCOM_WEBHOOK_SECRET", "")
 UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"newsletter@{_site.hostname}")
 
+# /metrics answers only `Authorization: Bearer $METRICS_TOKEN`; without a token it is a 404.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+
+# JSON lines in production, readable lines in development; no email address in either.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "console" if DEBUG else "json").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "structured": {
+            "()": "newsletter.observability.logs.formatter",
+            "json": LOG_FORMAT == "json",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

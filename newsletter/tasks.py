@@ -5,6 +5,7 @@ from datetime import datetime
 from celery import shared_task
 
 from .delivery import dispatch, sending
+from .observability import counters
 from .subscribers import confirmations, data_links, data_rights, subscriptions
 
 
@@ -37,6 +38,13 @@ def delete_unconfirmed_requests() -> int:
 def send_due(now: str | None = None) -> int:
     """Beat runs this every minute; retries need no task state (the ledger holds them)."""
     return dispatch.send_due(_when(now)).dispatched
+
+
+@shared_task
+def beat_heartbeat() -> bool:
+    """Beat's heartbeat, every minute: the time it last ran, read by /metrics."""
+    counters.heartbeat()
+    return True
 
 
 @shared_task

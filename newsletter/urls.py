@@ -4,7 +4,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from .views import articles, data, hooks, links, preferences, staff, subscribe, tracking
+from .views import (
+    articles,
+    data,
+    health,
+    hooks,
+    links,
+    preferences,
+    staff,
+    subscribe,
+    tracking,
+)
 
 newsletter_urls = [
     path("subscribe/", subscribe.subscribe, name="subscribe"),
@@ -31,6 +41,8 @@ urlpatterns = [
     path("", include((newsletter_urls, "newsletter"))),
     path("workspace/", include("newsletter.workspace.urls")),
     path("admin/", admin.site.urls),
+    # /healthz and /readyz are answered by views.health.Probes before any host check.
+    path("metrics", health.metrics_page, name="metrics"),
     # The configured ESP's tracking webhook only (bounces, complaints); see the README for
     # the secret each provider needs. Mandrill's also answers at anymail's /anymail/mandrill/.
     path("anymail/<str:esp>/tracking/", hooks.provider_events, name="esp_tracking"),

@@ -11,9 +11,20 @@ from newsletter.management import demo
 from newsletter.models import Audience, Practice, Subscriber
 from newsletter.subscribers import subscriptions, tokens
 
+# The session's one Chromium (tests/chromium.py) keeps Playwright's event loop running in this
+# thread from its first use to the end of the session; Django's check against database calls
+# from async code would then refuse every later test's synchronous queries.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 def _shared_database() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith("postgres")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests.chromium import stop
+
+    stop()  # the one Chromium the browser tests shared
 
 
 def pytest_report_header(config):

@@ -11,6 +11,8 @@ sender's domain) fails the email and counts toward pausing the sequence or broad
 reader is left alone.
 """
 
+import logging
+
 from anymail.signals import AnymailTrackingEvent, EventType, tracking
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,12 +22,14 @@ from django.dispatch import receiver
 
 from ..models import Delivery, Subscriber, Suppression
 from ..models.subscribers import ConsentKind
+from ..observability import counters
 from ..sequences import sequences
 from ..subscribers import addresses, subscriptions
 from . import failures
 from .verdicts import Verdict, classify
 
 Sending = Delivery.Status
+logger = logging.getLogger(__name__)
 
 # What the ledger records for each verdict, and what happens to the address.
 LEDGER_EVENTS = {
@@ -48,9 +52,18 @@ def on_tracking(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) ->
 def record(event: AnymailTrackingEvent, esp_name: str) -> None:
     """Apply one provider event; unknown messages and event types change nothing."""
     verdict = classify(event, esp_name)
+    counters.count("newsletter_provider_events", type=str(event.event_type or "unknown"))
     if verdict == Verdict.IGNORED:
         return
     delivery = _delivery_for(event)
+    logger.info(
+        "provider event",
+        extra={
+            "delivery_id": delivery.pk if delivery else None,
+            "event_type": str(event.event_type),
+            "verdict": str(verdict),
+        },
+    )
     address = event.recipient or (delivery.subscriber.email if delivery else "")
     if delivery is not None and event.event_type in (EventType.REJECTED, EventType.FAILED):
         _refused(delivery, event, esp_name, counts=verdict == Verdict.SENDER_FAILURE)

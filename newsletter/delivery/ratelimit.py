@@ -7,6 +7,8 @@ from functools import cache
 import redis
 from django.conf import settings
 
+from ..observability import counters
+
 # Reserve `n` slots on a virtual schedule kept in Redis (the generic cell rate algorithm):
 # each slot is 1/rate seconds long, and the reply is how long the caller must wait before
 # its first slot. Redis's own clock is used, so workers on machines with skewed clocks agree.
@@ -56,6 +58,8 @@ class SendRate:
 def _sleep_until(moment: float) -> None:
     wait = moment - time.monotonic()
     if wait > 0:
+        counters.count("newsletter_rate_limit_waits")
+        counters.count("newsletter_rate_limit_wait_seconds", wait)
         time.sleep(wait)  # pacing a real send, not a test
 
 

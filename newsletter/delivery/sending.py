@@ -1,5 +1,6 @@
 """Claim ledger rows, re-check consent, send them over one connection, record each result."""
 
+import logging
 import random
 import secrets
 import time
@@ -14,10 +15,12 @@ from django.utils import timezone
 
 from ..mail import emails
 from ..models import Broadcast, Delivery, Enrollment, Sequence, Step, Subscriber, Suppression
+from ..observability import counters
 from ..subscribers import addresses
 from . import batching, bulk, failures, ratelimit
 
 Row = Delivery.Status
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,6 +32,7 @@ class Results:
     outcomes: list[tuple[Delivery, bool]] = field(default_factory=list)  # in sending order
     skipped: int = 0
     held: int = 0
+    skipped_rows: list[Delivery] = field(default_factory=list)
 
     def not_built(self, row: Delivery, error: Exception) -> None:
         """The row's email could not be built: it fails alone and counts toward auto-pause."""
@@ -47,7 +51,38 @@ def send_batch(ids: list[int], now: datetime | None = None) -> Results:
         transmit(rows, results)
     finally:
         record(results, now)
+        tally(results)
     return results
+
+
+def kind(row: Delivery) -> str:
+    """The metrics label of a ledger row: never who it is for, only what sort of email."""
+    return "broadcast" if row.broadcast_id else "sequence_step"
+
+
+def tally(results: Results) -> None:
+    """Count and log each outcome (ids only: no address or name ever reaches a log line)."""
+    for name, rows in (
+        ("newsletter_emails_sent", results.sent),
+        ("newsletter_emails_failed", [row for row, _ in results.failed]),
+        ("newsletter_emails_retried", [row for row, _ in results.retry]),
+        ("newsletter_emails_skipped", results.skipped_rows),
+    ):
+        for label in {kind(row) for row in rows}:
+            counters.count(name, sum(kind(row) == label for row in rows), kind=label)
+    now = timezone.now()
+    latencies = [max(0.0, (now - row.created_at).total_seconds()) for row in results.sent]
+    counters.observe("newsletter_send_latency_seconds", latencies)
+    for row in results.sent:
+        logger.info("email sent", extra={"delivery_id": row.pk, "kind": kind(row)})
+    for row, error in results.failed:
+        logger.warning(
+            "email failed", extra={"delivery_id": row.pk, "kind": kind(row), "error": error}
+        )
+    for row, error in results.retry:
+        logger.info(
+            "email to be retried", extra={"delivery_id": row.pk, "kind": kind(row), "error": error}
+        )
 
 
 def claim_time(dispatched: datetime | None, queued_at: float) -> datetime | None:
@@ -92,6 +127,7 @@ def recheck(rows: list[Delivery], results: Results) -> list[Delivery]:
             hold.append(row.pk)
         elif reason:
             skip.setdefault(reason, []).append(row.pk)
+            results.skipped_rows.append(row)
         else:
             sendable.append(row)
     for reason, pks in skip.items():
@@ -226,6 +262,7 @@ def still_active(rows: list[Delivery], results: Results) -> list[Delivery]:
         else:
             _finish([row.pk], status=Row.SKIPPED, last_error=f"subscriber is {status}")
             results.skipped += 1
+            results.skipped_rows.append(row)
     return keep
 
 

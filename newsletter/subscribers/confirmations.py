@@ -10,6 +10,7 @@ from .. import queue
 from ..mail import emails
 from ..models import Audience, ConsentEvent, Subscriber
 from ..models.subscribers import ConsentKind
+from ..observability import counters
 from . import ceiling
 from .subscriptions import never_mail
 
@@ -21,8 +22,14 @@ def send(subscriber_id: int, audience_ids: list[int]) -> bool:
     """Send the confirmation email unless the address may no longer be mailed."""
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or never_mail(subscriber):
+        counters.count("newsletter_emails_skipped", kind="confirmation")
         return False
-    emails.confirmation(subscriber, audience_ids).send(using="default")
+    try:
+        emails.confirmation(subscriber, audience_ids).send(using="default")
+    except Exception:
+        counters.count("newsletter_emails_failed", kind="confirmation")
+        raise
+    counters.count("newsletter_emails_sent", kind="confirmation")
     Subscriber.objects.filter(pk=subscriber_id).update(confirmation_mailed_at=timezone.now())
     return True
 

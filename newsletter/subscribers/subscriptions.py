@@ -13,6 +13,7 @@ from django.utils import timezone
 from .. import queue
 from ..models import Audience, ConsentEvent, Membership, Practice, Subscriber, Suppression
 from ..models.subscribers import ConsentKind
+from ..observability import counters
 from ..sequences import sequences
 from . import addresses, ceiling
 
@@ -57,6 +58,7 @@ def _now() -> datetime:
 def record(subscriber: Subscriber, kind: str, channel: str, client: Client | None = None, **detail):
     """Append a consent event; personal network data only when the practice keeps it."""
     client = client or Client()
+    _count(kind, channel)
     keep_network = Practice.get().record_ip
     consent = _consent_fields(detail.pop("consent_version", None))
     return ConsentEvent.objects.create(
@@ -70,6 +72,23 @@ def record(subscriber: Subscriber, kind: str, channel: str, client: Client | Non
         created_at=_now(),
         **consent,
     )
+
+
+# Consent events that the metrics count (once the change commits), by metric name.
+COUNTED = {
+    ConsentKind.REQUESTED: "newsletter_subscribes",
+    ConsentKind.CONFIRMED: "newsletter_confirmations",
+    ConsentKind.RESUBSCRIBED: "newsletter_confirmations",
+    ConsentKind.UNSUBSCRIBED: "newsletter_unsubscribes",
+}
+
+
+def _count(kind: str, channel: str) -> None:
+    name = COUNTED.get(kind)
+    if name == "newsletter_unsubscribes":
+        counters.count_on_commit(name, channel=channel)
+    elif name:
+        counters.count_on_commit(name)
 
 
 def _consent_fields(version: int | None) -> dict:

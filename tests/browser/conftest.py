@@ -1,19 +1,13 @@
-"""One Chromium for the whole session, shared by every browser test that asks for it."""
-
-import os
+"""The session's one Chromium, and a fresh page of it for each browser test."""
 
 import pytest
 
-from tests.chromium import browser
+from tests.chromium import shared
 
 
 @pytest.fixture(scope="session")
 def shared_browser():
-    # Playwright's sync API keeps an event loop running in this thread while the browser is
-    # open; the tests' own database work stays synchronous and is safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with browser() as instance:
-        yield instance
+    return shared()
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Running it in production: shared counters, Prometheus metrics, health checks, structured logs."""

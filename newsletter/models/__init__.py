@@ -1,5 +1,6 @@
 """The data model, split by domain: tables and named querysets. Imports no domain package."""
 
+from .content import ContentVersion, Draft
 from .practice import Audience, ConsentWording, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
@@ -10,7 +11,9 @@ __all__ = [
     "Click",
     "ConsentEvent",
     "ConsentWording",
+    "ContentVersion",
     "Delivery",
+    "Draft",
     "Enrollment",
     "Membership",
     "Practice",

@@ -137,9 +137,7 @@ def test_a_changed_delay_reschedules_as_many_as_the_sentence_says(sequence, read
     assert sum(before[pk] != after[pk] for pk in before) == 2
 
 
-def test_a_removal_is_confirmed_in_words_and_moves_as_many_as_it_says(
-    therapist, sequence, readers
-):
+def test_a_removal_is_confirmed_in_words_and_moves_as_many_as_it_says(therapist, sequence, readers):
     sequence.status = "active"
     sequence.save()
     step = sequence.steps.get(position=2)
@@ -154,9 +152,7 @@ def test_a_removal_is_confirmed_in_words_and_moves_as_many_as_it_says(
     assert Enrollment.objects.filter(next_position=3).count() == 2
 
 
-def test_moving_an_email_swaps_it_and_nobody_waits_for_one_they_have(
-    therapist, sequence, readers
-):
+def test_moving_an_email_swaps_it_and_nobody_waits_for_one_they_have(therapist, sequence, readers):
     sequence.status = "active"
     sequence.save()
     first, second = sequence.steps.get(position=1), sequence.steps.get(position=2)

@@ -32,9 +32,7 @@ def typed(**changes) -> dict:
     return {**values, "delay_value": "0", "delay_unit": "days", **changes}
 
 
-def test_a_test_goes_to_the_staff_user_marked_and_leaves_no_ledger_row(
-    therapist, step, outbox
-):
+def test_a_test_goes_to_the_staff_user_marked_and_leaves_no_ledger_row(therapist, step, outbox):
     answer = therapist.post(f"/workspace/steps/{step.pk}/test/", typed(), HTTP_HX_REQUEST="true")
     assert "A test is on its way to therapist@practice.example" in answer.content.decode()
     (message,) = outbox

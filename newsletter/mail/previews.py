@@ -101,7 +101,9 @@ def dark(html: str) -> str:
     return html[:head] + DARK_STYLE + html[head:]
 
 
-def test_message(source: Step | Broadcast, subscriber: Subscriber, to: str) -> EmailMultiAlternatives:
+def test_message(
+    source: Step | Broadcast, subscriber: Subscriber, to: str
+) -> EmailMultiAlternatives:
     """The email as `subscriber` would read it, sent to `to` with "[Test] " before the subject
     and links that change nothing; it has no ledger row and counts in no statistic."""
     practice = Practice.get()

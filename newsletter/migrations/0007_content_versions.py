@@ -7,40 +7,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('newsletter', '0006_consent_events_append_only'),
+        ("newsletter", "0006_consent_events_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContentVersion',
+            name="ContentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fields', models.JSONField(default=dict)),
-                ('saved_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('broadcast', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='newsletter.broadcast')),
-                ('saved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='newsletter.step')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fields", models.JSONField(default=dict)),
+                ("saved_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "broadcast",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="newsletter.broadcast",
+                    ),
+                ),
+                (
+                    "saved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="newsletter.step",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-saved_at', '-pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('step__isnull', True), ('broadcast__isnull', True), _connector='XOR'), name='version_of_step_or_broadcast')],
+                "ordering": ["-saved_at", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("step__isnull", True), ("broadcast__isnull", True), _connector="XOR"
+                        ),
+                        name="version_of_step_or_broadcast",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Draft',
+            name="Draft",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fields', models.JSONField(default=dict)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('broadcast', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='drafts', to='newsletter.broadcast')),
-                ('step', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='drafts', to='newsletter.step')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fields", models.JSONField(default=dict)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "broadcast",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="drafts",
+                        to="newsletter.broadcast",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="drafts",
+                        to="newsletter.step",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('step__isnull', True), ('broadcast__isnull', True), _connector='XOR'), name='draft_of_step_or_broadcast'), models.UniqueConstraint(condition=models.Q(('step__isnull', False)), fields=('step', 'user'), name='one_draft_per_step'), models.UniqueConstraint(condition=models.Q(('broadcast__isnull', False)), fields=('broadcast', 'user'), name='one_draft_per_broadcast')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("step__isnull", True), ("broadcast__isnull", True), _connector="XOR"
+                        ),
+                        name="draft_of_step_or_broadcast",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("step__isnull", False)),
+                        fields=("step", "user"),
+                        name="one_draft_per_step",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("broadcast__isnull", False)),
+                        fields=("broadcast", "user"),
+                        name="one_draft_per_broadcast",
+                    ),
+                ],
             },
         ),
     ]

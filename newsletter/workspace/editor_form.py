@@ -97,8 +97,11 @@ class Target:
             name, arg = "workspace:step_new", self.source.sequence_id
             query = f"?position={self.source.position}"
             return reverse(name + (f"_{part}" if part else ""), args=[arg]) + query
-        base = "workspace:step_edit" if self.kind == "step" else "workspace:broadcast_edit"
-        return reverse(base + (f"_{part}" if part else ""), args=[self.source.pk])
+        if self.kind == "step":
+            name = "workspace:step_edit" + (f"_{part}" if part else "")
+        else:
+            name = f"workspace:broadcast_{part}" if part else "workspace:broadcast_edit"
+        return reverse(name, args=[self.source.pk])
 
     @property
     def sequence(self) -> Sequence | None:
@@ -116,7 +119,9 @@ class Target:
 
 
 def urls(target: Target) -> dict:
-    parts = ("preview", "autosave", "test") + (() if target.kind == "new" else ("versions", "discard"))
+    parts = ("preview", "autosave", "test")
+    if target.kind != "new":
+        parts += ("versions", "discard")
     return {f"{part}_url": target.url(part) for part in parts}
 
 

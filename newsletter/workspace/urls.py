@@ -22,12 +22,12 @@ urlpatterns = [
     path(
         "broadcasts/<int:pk>/edit/versions/",
         editor_live.broadcast_versions,
-        name="broadcast_edit_versions",
+        name="broadcast_versions",
     ),
     path(
         "broadcasts/<int:pk>/edit/discard/",
         editor_live.broadcast_discard,
-        name="broadcast_edit_discard",
+        name="broadcast_discard",
     ),
     path("me/address/", editor_live.my_address, name="my_address"),
 ]
@@ -35,5 +35,5 @@ for part, views in live:
     urlpatterns += [
         path(f"steps/<int:pk>/{part}/", views["step"], name=f"step_edit_{part}"),
         path(f"sequences/<int:pk>/new/{part}/", views["new"], name=f"step_new_{part}"),
-        path(f"broadcasts/<int:pk>/edit/{part}/", views["broadcast"], name=f"broadcast_edit_{part}"),
+        path(f"broadcasts/<int:pk>/edit/{part}/", views["broadcast"], name=f"broadcast_{part}"),
     ]

@@ -25,7 +25,12 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """A worker process cannot see an in-memory SQLite test database, so it needs PostgreSQL."""
+    """A worker process cannot see an in-memory SQLite test database, so it needs PostgreSQL.
+
+    Tests on the session's shared Chromium run last: once it is open, its event loop stays in
+    this thread, and a test that starts its own Chromium (or a `check --deploy` that reads
+    the environment) would meet it."""
+    items.sort(key=lambda item: "shared_browser" in getattr(item, "fixturenames", ()))
     if _shared_database():
         return
     worker = [item for item in items if item.get_closest_marker("worker")]

@@ -38,6 +38,24 @@ def recipient_values(
     }
 
 
+def test_values(subscriber: Subscriber, audience: str, zone: str, consultation: str) -> dict:
+    """A test email's values: the reader's name and dates, links that act on nothing (the
+    consultation link goes straight to the practice's page)."""
+    since = subscriber.confirmed_at or subscriber.created_at
+    bases = link_bases()
+    links = {}
+    for field in READER_LINKS:
+        before, after = bases[field]
+        links[field] = f"{before}{tokens.test_link(field)}{after}"
+    return {
+        **greeting(subscriber),
+        "audience": audience,
+        "subscribed_on": local_date(since, subscriber.time_zone or zone),
+        **links,
+        "cta_url": consultation,
+    }
+
+
 def local_date(moment, zone: str) -> str:
     """'March 4, 2026' as the reader's calendar showed it."""
     if moment is None:

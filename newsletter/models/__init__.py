@@ -1,6 +1,7 @@
 """The data model, split by domain: tables and named querysets. Imports no domain package."""
 
 from .bookings import Booking
+from .content import ContentVersion, Draft
 from .practice import Audience, ConsentWording, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
@@ -12,7 +13,9 @@ __all__ = [
     "Click",
     "ConsentEvent",
     "ConsentWording",
+    "ContentVersion",
     "Delivery",
+    "Draft",
     "Enrollment",
     "Membership",
     "Practice",

@@ -128,3 +128,27 @@ def affected(sequence: Sequence, change: str, position: int = 1, also_finished=F
     if change == "pause":
         return active.count()
     raise ValueError(f"Unknown change {change!r}; expected one of {', '.join(CHANGES)}.")
+
+
+@transaction.atomic
+def move_step(step: Step, offset: int, now: datetime) -> int:
+    """Swap a step with its neighbour (offset -1: earlier, +1: later); returns how many people
+    waiting for either of the two are rescheduled. Nobody gets an email twice: the ledger
+    keeps anyone from receiving a step they already have, and whoever has received the first
+    of the two goes on to the other one."""
+    steps = sequences.live_steps(step.sequence)
+    index = next(i for i, s in enumerate(steps) if s.pk == step.pk) + offset
+    if offset not in (-1, 1) or not 0 <= index < len(steps):
+        return 0
+    first, second = sorted([step, steps[index]], key=lambda s: s.position)
+    waiting = step.sequence.enrollments.filter(status=Active)
+    between = list(waiting.filter(next_position=second.position).values_list("pk", flat=True))
+    at_first = list(waiting.filter(next_position=first.position).values_list("pk", flat=True))
+    low, high = first.position, second.position
+    Step.objects.filter(pk=first.pk).update(position=high + SHIFT)
+    Step.objects.filter(pk=second.pk).update(position=low)
+    Step.objects.filter(pk=first.pk).update(position=high)
+    moved = Enrollment.objects.filter(pk__in=between + at_first)
+    moved.update(next_position=low)
+    second.position = low
+    return _reschedule(moved, second, now)

@@ -1,5 +1,7 @@
 """Schedules in a therapist's words: "weekdays, 9 am to 5 pm", "Day 2", never "0 = Monday"."""
 
+import zoneinfo
+
 from ..models import Step
 from .windows import Window
 
@@ -56,3 +58,10 @@ def _duration(minutes: int) -> str:
     parts = [f"{hours} hour{'s' * (hours != 1)}"] if hours else []
     parts += [f"{mins} minute{'s' * (mins != 1)}"] if mins else []
     return " ".join(parts)
+
+
+def moment(when, zone: str) -> str:
+    """A time as "Tuesday 3 Dec, 9:12 am" in the given time zone (the practice's)."""
+    local = when.astimezone(zoneinfo.ZoneInfo(zone))
+    minutes = f"{local.hour % 12 or 12}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}"
+    return f"{DAY_NAMES[local.weekday()]} {local.day} {local:%b}, {minutes}"

@@ -18,6 +18,8 @@ CLICK = "newsletter.click"
 VIEW_ONLINE = "newsletter.view-online"
 DATA_RIGHTS = "newsletter.data-rights"
 DATA_LINK_MAX_AGE = timedelta(hours=1)
+# Links in a test email: their own purpose, so no public view can act on one.
+TEST = "newsletter.test-email"
 
 
 class InvalidToken(Exception):
@@ -63,6 +65,19 @@ def signed_at(token: str) -> datetime:
     """When a token that `read` accepted was made (to the second)."""
     stamp = token.rsplit(":", 2)[-2]
     return datetime.fromtimestamp(signing.b62_decode(stamp), tz=UTC)
+
+
+def test_link(kind: str) -> str:
+    """A link in a test email: it names nobody, and every public view answers it calmly."""
+    return make(TEST, {"test": kind})
+
+
+def is_test_link(token: str) -> bool:
+    try:
+        read(TEST, token)
+    except InvalidToken:
+        return False
+    return True
 
 
 def confirmation(subscriber, audience_ids: list[int]) -> str:

@@ -21,6 +21,23 @@ def invalid_link(request: HttpRequest, expired_payload: dict | None = None, toke
     )
 
 
+TEST_ANSWER = "This was a test email: nothing has changed."
+
+
+def answers_test_links(view):
+    """A link from a test email changes nothing: every method gets the same calm answer."""
+
+    def wrapper(request: HttpRequest, token: str, *args, **kwargs):
+        if not tokens.is_test_link(token):
+            return view(request, token, *args, **kwargs)
+        if request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click":
+            return HttpResponse(TEST_ANSWER, content_type="text/plain")
+        return render(request, "newsletter/test_email.html")
+
+    wrapper.__name__ = view.__name__
+    return wrapper
+
+
 @never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
@@ -86,6 +103,7 @@ def _subscriber(purpose: str, token: str) -> Subscriber | None:
 @never_cache
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@answers_test_links
 def unsubscribe(request: HttpRequest, token: str):
     try:
         subscriber = _subscriber(tokens.UNSUBSCRIBE, token)

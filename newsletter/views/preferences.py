@@ -10,7 +10,7 @@ from ..models import Subscriber
 from ..subscribers import data_links, subscriptions, tokens
 from .common import client
 from .forms import PauseForm, PreferencesForm
-from .links import invalid_link
+from .links import answers_test_links, invalid_link
 
 Status = Subscriber.Status
 
@@ -22,6 +22,7 @@ def _load(token: str) -> Subscriber | None:
 
 
 def with_subscriber(view):
+    @answers_test_links
     def wrapper(request: HttpRequest, token: str):
         try:
             subscriber = _load(token)

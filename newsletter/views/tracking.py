@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from ..mail import emails
 from ..models import Click, Delivery, Practice, Subscriber
 from ..subscribers import tokens
-from .links import invalid_link
+from .links import answers_test_links, invalid_link
 
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign", "utm_content")
 logger = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 @require_safe
+@answers_test_links
 def click(request: HttpRequest, token: str):
     try:
         delivery = _delivery(tokens.CLICK, token)
@@ -67,6 +68,7 @@ def click(request: HttpRequest, token: str):
 
 
 @require_safe
+@answers_test_links
 def view_online(request: HttpRequest, token: str):
     try:
         delivery = _delivery(tokens.VIEW_ONLINE, token)

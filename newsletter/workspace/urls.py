@@ -2,12 +2,38 @@
 
 from django.urls import path
 
-from . import auth, pages
+from . import auth, editor, editor_live, pages, sequence
 
 app_name = "workspace"
+
+live = [("preview", editor_live.PREVIEW), ("autosave", editor_live.AUTOSAVE)]
+live.append(("test", editor_live.TEST))
 
 urlpatterns = [
     path("", pages.sequences, name="sequences"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
+    path("sequences/<int:pk>/", sequence.sequence, name="sequence"),
+    path("sequences/<int:pk>/new/", editor.step_new, name="step_new"),
+    path("steps/<int:pk>/", editor.step_edit, name="step_edit"),
+    path("steps/<int:pk>/versions/", editor_live.step_versions, name="step_edit_versions"),
+    path("steps/<int:pk>/discard/", editor_live.step_discard, name="step_edit_discard"),
+    path("broadcasts/<int:pk>/edit/", editor.broadcast_edit, name="broadcast_edit"),
+    path(
+        "broadcasts/<int:pk>/edit/versions/",
+        editor_live.broadcast_versions,
+        name="broadcast_versions",
+    ),
+    path(
+        "broadcasts/<int:pk>/edit/discard/",
+        editor_live.broadcast_discard,
+        name="broadcast_discard",
+    ),
+    path("me/address/", editor_live.my_address, name="my_address"),
 ]
+for part, views in live:
+    urlpatterns += [
+        path(f"steps/<int:pk>/{part}/", views["step"], name=f"step_edit_{part}"),
+        path(f"sequences/<int:pk>/new/{part}/", views["new"], name=f"step_new_{part}"),
+        path(f"broadcasts/<int:pk>/edit/{part}/", views["broadcast"], name=f"broadcast_{part}"),
+    ]

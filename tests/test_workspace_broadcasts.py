@@ -149,6 +149,7 @@ def test_progress_counts_sent_waiting_and_failed_in_a_real_progress_bar(
     midway = therapist.get(f"/workspace/broadcasts/{letter.pk}/", headers={"HX-Request": "true"})
     assert "3 of 5 sent · 2 waiting · 0 failed" in midway.content.decode()
     run_pass(django_capture_on_commit_callbacks, NOW + timedelta(minutes=5))  # re-enqueued
+    run_pass(django_capture_on_commit_callbacks, NOW + timedelta(minutes=6))  # marked sent
     done = therapist.get(f"/workspace/broadcasts/{letter.pk}/", headers={"HX-Request": "true"})
     assert "5 of 5 sent · 0 waiting · 0 failed" in done.content.decode()
     assert "hx-trigger" not in done.content.decode()  # polling stops once it is sent

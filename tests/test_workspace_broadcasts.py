@@ -44,7 +44,8 @@ def test_a_new_broadcast_is_a_draft_for_the_chosen_audiences(therapist, audience
         {"audiences": [audience.pk], "subject": "News", "body": "%%greeting%% Hello."},
     )
     created = Broadcast.objects.get()
-    assert answer.status_code == 302 and answer["Location"] == f"/workspace/broadcasts/{created.pk}/"
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/workspace/broadcasts/{created.pk}/"
     assert created.status == "draft" and list(created.audiences.all()) == [audience]
 
 
@@ -124,7 +125,8 @@ def test_a_broadcast_without_content_is_not_sent(therapist, letter):
     answer = therapist.post(
         f"/workspace/broadcasts/{letter.pk}/send/", {"when": "now", "confirmed": "yes"}
     )
-    assert answer.status_code == 400 and "Write the email before sending it." in answer.content.decode()
+    assert answer.status_code == 400
+    assert "Write the email before sending it." in answer.content.decode()
     letter.refresh_from_db()
     assert letter.status == "draft"
 

@@ -51,9 +51,7 @@ def test_activating_asks_whether_current_members_start_too_with_their_count_and_
     assert "At most 200 first emails on each sending day" in page
 
 
-def test_only_people_who_join_from_now_on_leaves_current_members_alone(
-    therapist, draft, audience
-):
+def test_only_people_who_join_from_now_on_leaves_current_members_alone(therapist, draft, audience):
     members(audience, 3)
     answer = therapist.post(
         f"/workspace/sequences/{draft.pk}/status/", {"do": "activate", "who": "new"}

@@ -75,8 +75,8 @@ def _subject_candidates(
         heading = wording.sentence_case(plain(chunk.heading), proper)
         if part == 1:
             return [heading]
-        own = [wording.sentence_case(b.plain(), proper) for b in chunk.blocks if b.kind == "heading"]
-        return [*own[:1], f"Part {part}: {heading}"]
+        own = [b.plain() for b in chunk.blocks if b.kind == "heading"]
+        return [wording.sentence_case(h, proper) for h in own[:1]] + [f"Part {part}: {heading}"]
     if position == 1:
         title = plain(article.title)
         if not article.title_as_written:

@@ -26,14 +26,26 @@ def executable() -> str:
     return path
 
 
+_open: list = []  # the Chromium already running in this process, if any
+
+
 @contextmanager
 def browser():
-    """A headless Chromium; fails (never skips) when Chromium is missing."""
+    """A headless Chromium; fails (never skips) when Chromium is missing.
+
+    While one is open (the session's shared browser), it is lent out instead of launching a
+    second: Playwright's sync API cannot start again inside the event loop the first one runs.
+    """
+    if _open:
+        yield _open[-1]
+        return
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=executable(), args=FLAGS)
+        _open.append(instance)
         try:
             yield instance
         finally:
+            _open.remove(instance)
             instance.close()
 
 

@@ -19,7 +19,8 @@ PRODUCTION = {
 
 
 def manage(tmp_path, *args, **env):
-    keep = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "CI"}}
+    harness = {"DEBUG", "SECRET_KEY", "CI", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # the last: browser tests
+    keep = {k: v for k, v in os.environ.items() if k not in harness}
     keep = {k: v for k, v in keep.items() if not k.startswith(("ESP", "ANYMAIL_", "EMAIL_URL"))}
     keep.update(DJANGO_SETTINGS_MODULE="newsletter.settings", VAR_DIR=str(tmp_path), **env)
     keep.pop("DATABASE_URL", None)

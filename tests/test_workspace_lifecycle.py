@@ -1,6 +1,6 @@
 """Activating, pausing, resuming and archiving a sequence from the workspace, one question each."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -45,7 +45,9 @@ def test_activating_asks_whether_current_members_start_too_with_their_count_and_
     therapist, draft, audience
 ):
     members(audience, 312)
-    page = therapist.get(f"/workspace/sequences/{draft.pk}/status/?do=activate").content.decode()
+    with time_machine.travel(NOW, tick=False):  # 10 am: room for 175 today, 200 tomorrow
+        page = therapist.get(f"/workspace/sequences/{draft.pk}/status/?do=activate")
+    page = page.content.decode()
     assert "Only people who join from now on" in page
     assert "Also the 312 current members, spread over 2 days" in page
     assert "At most 200 first emails on each sending day" in page
@@ -97,7 +99,7 @@ def test_a_sequence_that_allows_re_entry_takes_back_those_who_finished_it(draft,
 
 def test_first_emails_are_spread_through_the_send_window_of_the_counted_days(draft, audience):
     members(audience, 450)
-    plan = activation.plan(draft)
+    plan = activation.plan(draft, now=NOW)
     assert (plan.people, plan.days) == (450, 3)
     started = activation.activate_for_current_members(draft, NOW)
     moments = sorted(e.next_send_at for e in started)
@@ -110,6 +112,18 @@ def test_first_emails_are_spread_through_the_send_window_of_the_counted_days(dra
         by_day[moment.date()] = by_day.get(moment.date(), 0) + 1
         assert 14 <= moment.hour < 22  # 9 am to 5 pm in New York
     assert len(by_day) == 3 and max(by_day.values()) <= activation.PER_DAY
+
+
+def test_late_in_the_day_the_few_minutes_left_take_only_their_share(draft, audience):
+    members(audience, 400)
+    late = datetime(2026, 12, 1, 21, 50, tzinfo=UTC)  # 4:50 pm in New York, 10 minutes left
+    assert activation.plan(draft, now=late).days == 3
+    moments = [e.next_send_at for e in activation.activate_for_current_members(draft, late)]
+    by_day = {}
+    for moment in moments:
+        by_day[moment.date()] = by_day.get(moment.date(), 0) + 1
+    assert sorted(by_day) == [late.date(), date(2026, 12, 2), date(2026, 12, 3)]
+    assert max(by_day.values()) <= activation.PER_DAY
 
 
 def test_activating_for_current_members_twice_enrolls_nobody_twice(draft, audience):
@@ -189,3 +203,10 @@ def test_the_sequences_page_offers_the_actions_each_status_allows(therapist, dra
     page = therapist.get("/workspace/").content.decode()
     assert f"/workspace/sequences/{draft.pk}/status/?do=activate" in page
     assert f"/workspace/sequences/{draft.pk}/status/?do=pause" not in page
+
+
+def test_a_refused_action_says_why_in_a_sentence(therapist, draft):
+    answer = therapist.post(f"/workspace/sequences/{draft.pk}/status/", {"do": "pause"})
+    assert "This sequence is draft, so it cannot be paused; nothing was changed." in (
+        answer.content.decode()
+    )

@@ -5,17 +5,18 @@ Who counts as a current member: someone in the sequence's audience who is active
 not on the suppression list, and whom `sequences.enroll` would take (no enrollment in this
 sequence yet, or a finished one when the sequence allows re-entry).
 
-No burst: at most PER_DAY first emails fall on one sending day, placed evenly through the
-send window (in the practice's time zone) of the next N sending days, N = ceil(count/PER_DAY).
+No burst: the first emails are placed evenly through the send window (on the practice's
+clock) of as many sending days, from now, as it takes to hold them at no more than PER_DAY a
+full day (today counts for the part of its window still open).
 """
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from ..models import Enrollment, Practice, Sequence, Subscriber, Suppression
 from ..subscribers import addresses
@@ -62,11 +63,11 @@ def per_day(practice: Practice, sequence: Sequence) -> int:
     return max(1, min(PER_DAY, int(rate * (window.end_hour - window.start_hour) * 3600)))
 
 
-def plan(sequence: Sequence, practice: Practice | None = None) -> Plan:
+def plan(sequence: Sequence, practice: Practice | None = None, now: datetime | None = None):
     """How many current members would start, and over how many sending days."""
     practice = practice or Practice.get()
     people = current_members(sequence).count()
-    return Plan(people=people, days=math.ceil(people / per_day(practice, sequence)))
+    return Plan(people=people, days=len(_spans(people, sequence, practice, now or timezone.now())))
 
 
 @transaction.atomic
@@ -85,8 +86,7 @@ def enroll_current_members(sequence: Sequence, now: datetime) -> list[Enrollment
     members = list(current_members(sequence))
     if step is None or not members:
         return []
-    days = math.ceil(len(members) / per_day(practice, sequence))
-    slots = spread(len(members), days, sequences.window_of(sequence, practice), practice, now)
+    slots = spread(len(members), _spans(len(members), sequence, practice, now))
     zone = windows.zone_named(practice.default_time_zone, "UTC")
     earliest = windows.after_delay(now, step.delay_value, step.delay_unit, zone)
     created = []
@@ -98,37 +98,43 @@ def enroll_current_members(sequence: Sequence, now: datetime) -> list[Enrollment
     return Enrollment.objects.bulk_create(created, batch_size=1000)
 
 
-def spread(count: int, days: int, window: windows.Window, practice: Practice, now: datetime):
-    """`count` moments placed evenly through the send window of the next `days` sending days."""
-    zone = windows.zone_named(practice.default_time_zone, "UTC")
-    spans = _window_spans(days, window, zone, now)
-    total = sum((end - start).total_seconds() for start, end in spans)
-    step = total / count
-    moments, spans_left = [], list(spans)
-    start, end = spans_left.pop(0)
-    offset = 0.0  # seconds into the current span
+def spread(count: int, spans: list[tuple[datetime, datetime]]) -> list[datetime]:
+    """`count` moments placed evenly through these open stretches of the send window."""
+    lengths = [(end - start).total_seconds() for start, end in spans]
+    gap = sum(lengths) / count
+    moments, index, offset = [], 0, 0.0
     for _ in range(count):
-        while offset >= (end - start).total_seconds() and spans_left:
-            offset -= (end - start).total_seconds()
-            start, end = spans_left.pop(0)
-        moments.append(start + timedelta(seconds=offset))
-        offset += step
+        while offset >= lengths[index] and index + 1 < len(spans):
+            offset -= lengths[index]
+            index += 1
+        moments.append(spans[index][0] + timedelta(seconds=offset))
+        offset += gap
     return moments
 
 
-def _window_spans(days: int, window: windows.Window, zone, now: datetime) -> list:
-    """The open stretches of the window, from now, over `days` sending days."""
-    spans = []
+def _spans(count: int, sequence: Sequence, practice: Practice, now: datetime) -> list:
+    """The open stretches of the send window (practice's clock) from now, one per sending day,
+    until they hold `count` first emails at no more than `per_day` a full day."""
+    if not count:
+        return []
+    window = sequences.window_of(sequence, practice)
+    zone = windows.zone_named(practice.default_time_zone, "UTC")
+    full = (window.end_hour - window.start_hour) * 3600
+    daily = per_day(practice, sequence)
+    spans, room = [], 0.0
     if window.contains(now, zone):
-        local = now.astimezone(zone)
-        closing = local.replace(hour=0, minute=0, second=0, microsecond=0).replace(tzinfo=None)
-        end = windows.local_moment(closing + timedelta(hours=window.end_hour), zone)
-        spans.append((now, end))
+        midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        closing = windows.local_moment(
+            midnight.replace(tzinfo=None) + timedelta(hours=window.end_hour), zone
+        )
+        spans.append((now, closing))
+        room += daily * (closing - now).total_seconds() / full
     moment = now
-    while len(spans) < days:
+    while room < count:
         opening = window.next_opening(moment, zone)
-        hours = window.end_hour - window.start_hour
-        local_open = opening.astimezone(zone).replace(tzinfo=None)
-        spans.append((opening, windows.local_moment(local_open + timedelta(hours=hours), zone)))
+        local = opening.astimezone(zone).replace(tzinfo=None)
+        hours = timedelta(hours=window.end_hour - window.start_hour)
+        spans.append((opening, windows.local_moment(local + hours, zone)))
+        room += daily
         moment = opening
     return spans

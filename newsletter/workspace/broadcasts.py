@@ -167,9 +167,8 @@ def _step(request: HttpRequest, pk: int, action: str, allowed: tuple[str, ...]):
     context = _context(found, practice, None) | {"action": action}
     if found.status not in allowed:
         state = found.get_status_display().lower()
-        context["refusal"] = f"A {state} broadcast cannot be {action}led; nothing was changed."
-        if action == "resume":
-            context["refusal"] = f"A {state} broadcast cannot be resumed; nothing was changed."
+        done = "cancelled" if action == "cancel" else "resumed"
+        context["refusal"] = f"This broadcast is {state}, so it cannot be {done}; nothing changed."
         return render(request, "workspace/broadcast.html", context, status=400)
     if request.method != "POST":
         return render(request, "workspace/broadcast_step.html", context)

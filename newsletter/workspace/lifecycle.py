@@ -50,7 +50,7 @@ def _context(sequence: Sequence, allowed: list[str]) -> dict:
     practice = Practice.get()
     now = timezone.now()
     active = sequence.enrollments.filter(status=Enrollment.Status.ACTIVE)
-    plan = activation.plan(sequence, practice) if "activate" in allowed else None
+    plan = activation.plan(sequence, practice, now) if "activate" in allowed else None
     return {
         "section": "sequences",
         "sequence": sequence,
@@ -67,7 +67,7 @@ def _context(sequence: Sequence, allowed: list[str]) -> dict:
 def _refusal(sequence: Sequence, action: str) -> str:
     state = sequence.get_status_display().lower()
     if action in ACTIONS:
-        return f"A {state} sequence cannot be {action}d; nothing was changed."
+        return f"This sequence is {state}, so it cannot be {action}d; nothing was changed."
     return "That is not something a sequence can do; nothing was changed."
 
 

@@ -155,6 +155,8 @@ def test_progress_counts_sent_waiting_and_failed_in_a_real_progress_bar(
     done = therapist.get(f"/workspace/broadcasts/{letter.pk}/", headers={"HX-Request": "true"})
     assert "5 of 5 sent · 0 waiting · 0 failed" in done.content.decode()
     assert "hx-trigger" not in done.content.decode()  # polling stops once it is sent
+    page = therapist.get(f"/workspace/broadcasts/{letter.pk}/").content.decode()
+    assert 'role="alert"' not in page and "Review before sending" not in page
 
 
 def test_cancel_says_how_many_still_wait_and_stops_exactly_those(
@@ -213,3 +215,15 @@ def test_the_list_shows_each_broadcast_with_its_status_and_time(therapist, lette
     assert "Winter letter" in page and "Scheduled" in page
     assert words.moment(letter.scheduled_at, practice.default_time_zone) in page
     assert "Thursday 3 Dec, 10 am" in page
+
+
+@pytest.mark.parametrize("status", ["sending", "sent", "paused", "cancelled"])
+def test_a_broadcast_under_way_or_done_is_not_sent_again(therapist, letter, status):
+    letter.status, letter.scheduled_at = status, NOW
+    letter.save()
+    answer = therapist.post(
+        f"/workspace/broadcasts/{letter.pk}/send/", {"when": "now", "confirmed": "yes"}
+    )
+    assert answer.status_code == 400 and "cannot be sent again" in answer.content.decode()
+    letter.refresh_from_db()
+    assert letter.status == status and letter.scheduled_at == NOW

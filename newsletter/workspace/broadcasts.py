@@ -124,7 +124,9 @@ def broadcast_new(request: HttpRequest):
 def broadcast(request: HttpRequest, pk: int):
     found = get_object_or_404(Broadcast, pk=pk)
     practice = Practice.get()
-    form = WhenForm(initial={"when": "now"}, zone=_zone(practice), now=timezone.now())
+    form = None
+    if found.status in (State.DRAFT, State.SCHEDULED):
+        form = WhenForm(initial={"when": "now"}, zone=_zone(practice), now=timezone.now())
     template = "workspace/broadcast.html#progress" if request.htmx else "workspace/broadcast.html"
     return render(request, template, _context(found, practice, form))
 
@@ -187,7 +189,10 @@ def _context(found: Broadcast, practice: Practice, form) -> dict:
     standing = broadcasts.standing(found)
     zone = practice.default_time_zone
     refusal = ""
-    if found.status in (State.DRAFT, State.SCHEDULED):
+    if form is not None and found.status not in (State.DRAFT, State.SCHEDULED):
+        state = found.get_status_display().lower()
+        refusal = f"This broadcast is {state}, so it cannot be sent again; nothing changed."
+    elif found.status in (State.DRAFT, State.SCHEDULED):
         if not audiences:
             refusal = "Choose who it goes to before sending it."
         elif not found.body.strip():

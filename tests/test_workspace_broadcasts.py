@@ -143,7 +143,7 @@ def test_progress_counts_sent_waiting_and_failed_in_a_real_progress_bar(
         dispatch.dispatch_broadcast_chunk(letter.pk, NOW, dispatch.Report())
     fragment = therapist.get(f"/workspace/broadcasts/{letter.pk}/", headers={"HX-Request": "true"})
     html = fragment.content.decode()
-    assert html.lstrip().startswith('<section id="progress"')
+    assert html.lstrip().startswith('<div id="progress"')
     assert '<progress id="progress-bar" max="5" value="0"' in html
     assert "0 of 5 sent · 5 waiting · 0 failed" in html
     assert 'hx-trigger="every 3s"' in html

@@ -214,7 +214,7 @@ def _context(found: Broadcast, practice: Practice, form) -> dict:
         "editor": links.broadcast_editor(found.pk),
         "refusal": refusal,
         "zone_name": zone.replace("_", " ").rpartition("/")[2],
-        "now_local": now.astimezone(_zone(practice)).strftime("%Y-%m-%dT%H:%M"),
+        "now_words": words.moment(now, zone),
     }
 
 

@@ -107,6 +107,9 @@ def test_the_therapist_schedules_a_broadcast_on_her_clock_and_watches_it_go_out(
     page.get_by_label("At a time I choose").check()
     page.get_by_label("Date and time").fill(at.strftime("%Y-%m-%dT%H:%M"))
     accessible_on_desktop_and_phone(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=screenshot_path("broadcast-schedule-390"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Review before sending").click()
     spoken = (
         f"{at:%A} {at.day} {at:%b}, {at.hour % 12 or 12}:{at:%M} {'am' if at.hour < 12 else 'pm'}"
@@ -134,6 +137,7 @@ def test_the_therapist_schedules_a_broadcast_on_her_clock_and_watches_it_go_out(
     dispatch.send_due(at + timedelta(minutes=2))  # the rest; htmx polling shows it
     expect(page.get_by_text("4 of 4 sent · 0 waiting · 0 failed")).to_be_visible(timeout=15_000)
     expect(page.get_by_role("heading", name="Sent", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="Cancel this broadcast")).to_have_count(0)
     page.screenshot(path=screenshot_path("broadcast-sent"), full_page=True)
     assert sorted(message.to[0] for message in mail.outbox) == sorted(
         ["emdr@example.com"] + [f"reader{n}@example.com" for n in range(3)]

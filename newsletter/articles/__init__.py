@@ -11,7 +11,7 @@ from ..models import Audience, Practice, Sequence, Step
 from . import plaintext, splitting, webpage, wording
 from .document import Article, build, count_words, plain
 from .drafting import DEFAULT_DELAYS, draft_steps
-from .reading import MAX_BYTES, ArticleError, text_from_bytes
+from .reading import MAX_BYTES, ArticleError, front_matter, text_from_bytes
 
 __all__ = [
     "DEFAULT_DELAYS",
@@ -74,18 +74,28 @@ def read_article(data: bytes | str, fmt: str | None = None) -> Article:
     if isinstance(data, str):
         data = data.encode("utf-8")
     text = text_from_bytes(data)
+    written_title, text = front_matter(text) if fmt != "html" else ("", text)
     fmt = fmt or detect_format(text)
     if fmt not in FORMATS:
         raise ArticleError(f"Unknown format {fmt!r}; use text, markdown or html.")
     if fmt == "text":
-        article = build(plaintext.parse(text))
+        blocks, title, bio = plaintext.parse(text), "", ""
     else:
         parse = webpage.parse_html if fmt == "html" else webpage.parse_markdown
         blocks, title, bio = parse(text)
-        article = build(blocks, title=title, bio=bio)
+    if written_title:
+        if blocks and blocks[0].kind == "heading" and _same(blocks[0].plain(), written_title):
+            blocks = blocks[1:]  # the title repeated as the first heading
+        title = written_title
+    article = build(blocks, title=title, bio=bio)
+    article.title_as_written = bool(written_title)
     if not article.words():
         raise ArticleError("The page has no readable article text, only markup or page furniture.")
     return article
+
+
+def _same(one: str, other: str) -> bool:
+    return plain(one).casefold().strip() == plain(other).casefold().strip()
 
 
 def import_article(

@@ -45,6 +45,7 @@ class Article:
     sections: list[Section]
     bio: str = ""
     titled: bool = True  # False when the title is only the first words of the text
+    title_as_written: bool = False  # from front matter: its case is the author's choice
 
     def words(self) -> int:
         return sum(section.words() for section in self.sections)

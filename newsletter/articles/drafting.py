@@ -31,6 +31,7 @@ def draft_steps(
         "signoff": f"Warmly,  \n{signature}" if signature and not signs_itself else "",
         "invitations": wording.invitation(_text(chunks[-1].blocks)),
     }
+    context["parts"] = part_numbers(chunks)
     drafts = [_draft(chunk, position, context) for position, chunk in enumerate(chunks, 1)]
     warnings = [line for draft in drafts for line in _warnings(draft, words)]
     return drafts, warnings, signature
@@ -38,7 +39,8 @@ def draft_steps(
 
 def _draft(chunk: Chunk, position: int, context: dict) -> dict:
     article, count, words = context["article"], context["count"], context["words"]
-    candidates = _subject_candidates(chunk, position, article, context["proper"])
+    part = context["parts"][position - 1]
+    candidates = _subject_candidates(chunk, position, article, context["proper"], part)
     subject = wording.subject(candidates, words)
     paragraphs = [b.text for b in chunk.blocks if b.kind == "paragraph"]
     short_cta, last_cta = context["invitations"]
@@ -58,12 +60,27 @@ def _text(blocks: list[Block]) -> str:
     return " ".join(block.plain() for block in blocks)
 
 
-def _subject_candidates(chunk: Chunk, position: int, article: Article, proper) -> list[str]:
+def part_numbers(chunks: list[Chunk]) -> list[int]:
+    """1 for an email that starts a section, 2, 3... for the emails that carry it on."""
+    numbers: list[int] = []
+    for chunk in chunks:
+        numbers.append(numbers[-1] + 1 if chunk.continued and numbers else 1)
+    return numbers
+
+
+def _subject_candidates(
+    chunk: Chunk, position: int, article: Article, proper, part: int = 1
+) -> list[str]:
     if chunk.heading:
         heading = wording.sentence_case(plain(chunk.heading), proper)
-        return [f"{heading} (continued)" if chunk.continued else heading]
+        if part == 1:
+            return [heading]
+        own = [b.plain() for b in chunk.blocks if b.kind == "heading"]
+        return [wording.sentence_case(h, proper) for h in own[:1]] + [f"Part {part}: {heading}"]
     if position == 1:
-        title = wording.sentence_case(plain(article.title), proper)
+        title = plain(article.title)
+        if not article.title_as_written:
+            title = wording.sentence_case(title, proper)
         before, _, after = title.partition(":")
         return [after.strip(), title, before.strip()]
     return [_first_words(_text(chunk.blocks))]

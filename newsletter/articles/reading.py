@@ -1,5 +1,9 @@
 """Raw bytes to article text, refusing what is not a readable article."""
 
+import re
+
+import markdown
+
 MAX_BYTES = 2 * 1024 * 1024
 # Control characters other than tab, newline, carriage return and form feed mark binary data.
 _CONTROL = bytes(set(range(32)) - {9, 10, 12, 13})
@@ -41,3 +45,22 @@ def _decode(data: bytes) -> str:
         raise ArticleError(
             "The file is not readable text; save it as UTF-8 and try again."
         ) from None
+
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<block>.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’"}
+
+
+def front_matter(text: str) -> tuple[str, str]:
+    """The title from a `---` metadata block at the top (as written, quotes removed) and the
+    text after the block; ("", text) when there is none."""
+    found = FRONT_MATTER.match(text)
+    if not found:
+        return "", text
+    reader = markdown.Markdown(extensions=["meta"])
+    reader.convert(f"---\n{found.group('block')}---\n")
+    meta = getattr(reader, "Meta", {})
+    title = " ".join(meta.get("title", [])).strip()
+    if len(title) > 1 and QUOTES.get(title[0]) == title[-1]:
+        title = title[1:-1].strip()
+    return title, text[found.end() :]

@@ -12,7 +12,21 @@ CALM_PHRASES = [
     (r"childhood trauma", "a hard childhood"),
     (r"trauma[- ]informed", "careful"),
     (r"trauma[- ]focused", "careful"),
+    (r"(?:focused |intensive |deep )?trauma (?:work|processing)", "deep inner work"),
+    (r"trauma (?:therapy|treatment)", "this kind of therapy"),
+    (r"trauma survivors", "people carrying hard experiences"),
+    (r"depression (?:treatment|therapy)", "support for low mood"),
 ]
+# Words a listed word modifies when it stands before them ("trauma work", "anxiety clinics"):
+# swapping the listed word alone would break the phrase, so the subject is left and warned.
+PHRASE_HEADS = {
+    "work", "therapy", "therapies", "treatment", "treatments", "processing", "survivor",
+    "survivors", "symptom", "symptoms", "recovery", "care", "response", "responses", "history",
+    "histories", "healing", "specialist", "specialists", "clinic", "clinics", "session",
+    "sessions", "story", "stories", "pattern", "patterns", "trigger", "triggers", "support",
+    "group", "groups", "disorder", "disorders", "program", "programs", "journey", "research",
+    "patients", "clients", "medication", "medications", "episode", "episodes", "levels",
+}  # fmt: skip
 INVITATION = re.compile(
     r"\b(schedule|book|request|arrange|set up)\s+(?:a|an|your)\s+(?:free\s+|brief\s+)?"
     r"(consultation|call|appointment|session)(\s+to\s+[^.,;!?]*?(?=\s+and\s|[.,;!?]|$))?",
@@ -71,16 +85,34 @@ def proper_words(paragraphs: list[str]) -> set[str]:
 
 
 def calm(text: str, words: dict[str, str]) -> str:
-    """Replace words that would out the reader on a lock screen with gentler ones."""
+    """Rephrase what would out the reader on a lock screen, whole phrases first.
+
+    A listed word is swapped for its gentler phrasing only where it heads its own phrase; where
+    it modifies another word ("trauma work", "trauma-related") or follows "a", the swap would
+    break the sentence, so the text keeps the word and the importer shows a warning instead.
+    """
     for pattern, replacement in CALM_PHRASES:
         if lockscreen.check(text, words):
-            text = re.sub(pattern, replacement, text, flags=re.IGNORECASE)
+            text = re.sub(rf"\b(?:{pattern})\b", replacement, text, flags=re.IGNORECASE)
     for warning in lockscreen.check(text, words):
         if warning.suggestion == NO_SUGGESTION:
             continue  # the practice named the word but gave no gentler phrase to use
         gentler = warning.suggestion.split(",")[0].strip()
-        text = re.sub(rf"\b{re.escape(warning.word)}\b", gentler, text, flags=re.IGNORECASE)
+        found = rf"\b{re.escape(warning.word)}\b"
+        if all(_swappable(text, match) for match in re.finditer(found, text, re.IGNORECASE)):
+            text = re.sub(found, gentler, text, flags=re.IGNORECASE)
     return text[:1].upper() + text[1:]
+
+
+def _swappable(text: str, match: re.Match) -> bool:
+    """True when the word at `match` stands on its own, so a phrase can take its place."""
+    after, before = text[match.end() :], text[: match.start()]
+    if re.match(r"[-‐–’'](?=\w)", after):
+        return False  # "trauma-related", "anxiety’s"
+    following = re.match(r"\s+([A-Za-z]+)", after)
+    if following and following.group(1).lower() in PHRASE_HEADS:
+        return False
+    return not re.search(r"\b(?:a|an)\s+$", before, re.IGNORECASE)
 
 
 def subject(candidates: list[str], words: dict[str, str]) -> str:

@@ -209,12 +209,8 @@ def dispatch_broadcast_chunk(broadcast_id: int, now: datetime, report: Report) -
 def _next_recipients(broadcast: Broadcast, size: int) -> list[int]:
     # The broadcast's row lock serialises dispatchers, so "after the last one" is exact.
     last = broadcast.deliveries.aggregate(last=Max("subscriber_id"))["last"] or 0
-    people = Subscriber.objects.filter(
-        pk__gt=last,
-        status=Subscriber.Status.ACTIVE,
-        audiences__in=broadcast.audiences.all(),
-    )
-    return list(people.order_by("pk").values_list("pk", flat=True).distinct()[:size])
+    people = broadcasts.recipients(broadcast.audiences.all()).filter(pk__gt=last)
+    return list(people.order_by("pk").values_list("pk", flat=True)[:size])
 
 
 def requeue_waiting(now: datetime, report: Report) -> int:

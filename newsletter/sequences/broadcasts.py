@@ -1,17 +1,54 @@
 """One-off newsletters to audiences: schedule, progress, pause, resume and cancel."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from ..models import Broadcast, Delivery
+from ..models import Audience, Broadcast, Delivery, Subscriber
 from . import sequences
 
 State = Broadcast.Status
 Row = Delivery.Status
 DISPATCHING = (State.SCHEDULED, State.SENDING)
+
+
+def recipients(audiences) -> QuerySet[Subscriber]:
+    """Who a broadcast to these audiences goes to: active subscribers in any of them, once."""
+    audience_ids = [a.pk if isinstance(a, Audience) else a for a in audiences]
+    members = Subscriber.objects.filter(
+        status=Subscriber.Status.ACTIVE, membership__audience_id__in=audience_ids
+    )
+    return Subscriber.objects.filter(pk__in=members.values("pk"))
+
+
+def reach(broadcast: Broadcast) -> int:
+    """How many people the broadcast goes to if it is sent now."""
+    return recipients(broadcast.audiences.all()).count()
+
+
+@dataclass(frozen=True)
+class Standing:
+    sent: int
+    waiting: int  # queued, being sent, or not yet given a row
+    failed: int
+    skipped: int  # left out at send time: unsubscribed meanwhile, suppressed, cancelled
+
+    @property
+    def total(self) -> int:
+        return self.sent + self.waiting + self.failed + self.skipped
+
+
+def standing(broadcast: Broadcast) -> Standing:
+    """Progress for people: rows per status, plus recipients not reached by dispatch yet."""
+    rows = progress(broadcast)
+    waiting = rows[Row.QUEUED] + rows[Row.SENDING]
+    if broadcast.status in DISPATCHING:
+        unstarted = recipients(broadcast.audiences.all()).exclude(deliveries__broadcast=broadcast)
+        waiting += unstarted.count()
+    return Standing(rows[Row.SENT], waiting, rows[Row.FAILED], rows[Row.SKIPPED])
 
 
 def schedule(broadcast: Broadcast, at: datetime | None = None) -> Broadcast:

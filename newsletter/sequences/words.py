@@ -1,9 +1,9 @@
 """Schedules in a therapist's words: "weekdays, 9 am to 5 pm", "Day 2", never "0 = Monday"."""
 
-import zoneinfo
+from datetime import datetime
 
 from ..models import Step
-from .windows import Window
+from .windows import Window, zone_named
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAYS, WEEKEND = frozenset(range(5)), frozenset({5, 6})
@@ -18,6 +18,26 @@ def hour(value: int) -> str:
     return f"{value % 12 or 12} {'am' if value < 12 else 'pm'}"
 
 
+def moment(value: datetime, zone_name: str) -> str:
+    """An instant on the practice's clock: "Tuesday 3 Dec, 9:12 am", "Friday 6 Dec, 9 am"."""
+    local = value.astimezone(zone_named(zone_name, "UTC"))
+    if local.minute:
+        clock = f"{local.hour % 12 or 12}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}"
+    else:
+        clock = hour(local.hour)
+    return f"{DAY_NAMES[local.weekday()]} {local.day} {local:%b}, {clock}"
+
+
+def people(count: int) -> str:
+    """1 -> "1 person", 312 -> "312 people"."""
+    return f"{count} {'person' if count == 1 else 'people'}"
+
+
+def names(items: list[str]) -> str:
+    """["A"] -> "A", ["A", "B", "C"] -> "A, B and C"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def days(chosen: frozenset[int]) -> str:
     if chosen == frozenset(range(7)):
         return "every day"
@@ -25,8 +45,7 @@ def days(chosen: frozenset[int]) -> str:
         return "weekdays"
     if chosen == WEEKEND:
         return "weekends"
-    names = [DAY_NAMES[day] + "s" for day in sorted(chosen)]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return names([DAY_NAMES[day] + "s" for day in sorted(chosen)])
 
 
 def window(value: Window, whose: str = "in each reader's time zone") -> str:
@@ -58,10 +77,3 @@ def _duration(minutes: int) -> str:
     parts = [f"{hours} hour{'s' * (hours != 1)}"] if hours else []
     parts += [f"{mins} minute{'s' * (mins != 1)}"] if mins else []
     return " ".join(parts)
-
-
-def moment(when, zone: str) -> str:
-    """A time as "Tuesday 3 Dec, 9:12 am" in the given time zone (the practice's)."""
-    local = when.astimezone(zoneinfo.ZoneInfo(zone))
-    minutes = f"{local.hour % 12 or 12}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}"
-    return f"{DAY_NAMES[local.weekday()]} {local.day} {local:%b}, {minutes}"

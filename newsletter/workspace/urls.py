@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import auth, editor, editor_live, pages, sequence
+from . import articles, auth, broadcasts, editor, editor_live, lifecycle, pages, sequence
 
 app_name = "workspace"
 
@@ -30,6 +30,14 @@ urlpatterns = [
         name="broadcast_discard",
     ),
     path("me/address/", editor_live.my_address, name="my_address"),
+    path("sequences/<int:pk>/status/", lifecycle.sequence_status, name="sequence_status"),
+    path("articles/new/", articles.article_new, name="article_new"),
+    path("broadcasts/", broadcasts.broadcasts_list, name="broadcasts"),
+    path("broadcasts/new/", broadcasts.broadcast_new, name="broadcast_new"),
+    path("broadcasts/<int:pk>/", broadcasts.broadcast, name="broadcast"),
+    path("broadcasts/<int:pk>/send/", broadcasts.broadcast_send, name="broadcast_send"),
+    path("broadcasts/<int:pk>/cancel/", broadcasts.broadcast_cancel, name="broadcast_cancel"),
+    path("broadcasts/<int:pk>/resume/", broadcasts.broadcast_resume, name="broadcast_resume"),
 ]
 for part, views in live:
     urlpatterns += [

@@ -1,6 +1,6 @@
 """The data model, split by domain: tables and named querysets. Imports no domain package."""
 
-from .practice import Audience, ConsentWording, Practice
+from .practice import Audience, ConsentWording, EmbedOrigin, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
 
@@ -11,6 +11,7 @@ __all__ = [
     "ConsentEvent",
     "ConsentWording",
     "Delivery",
+    "EmbedOrigin",
     "Enrollment",
     "Membership",
     "Practice",

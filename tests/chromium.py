@@ -26,14 +26,24 @@ def executable() -> str:
     return path
 
 
+_running: list = []  # the Chromium already open in this process, if any
+
+
 @contextmanager
 def browser():
-    """A headless Chromium; fails (never skips) when Chromium is missing."""
+    """A headless Chromium; fails (never skips) when Chromium is missing. While one is open
+    (the session's shared browser), it is handed out again: Playwright's sync API cannot run
+    twice in one thread."""
+    if _running:
+        yield _running[-1]
+        return
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=executable(), args=FLAGS)
+        _running.append(instance)
         try:
             yield instance
         finally:
+            _running.remove(instance)
             instance.close()
 
 

@@ -6,6 +6,7 @@ view, template and form; the index lists every entry, so adding a section is add
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import messages
 from django.http import HttpRequest
@@ -13,7 +14,7 @@ from django.shortcuts import redirect, render
 
 from ..mail.palette import check
 from ..models import Practice
-from ..sequences import words
+from ..sequences import windows, words
 from ..sequences.windows import Window
 from ..subscribers import embed_origins
 from .access import staff_only
@@ -70,6 +71,15 @@ SECTIONS: list[Section] = [
 def _has_words(practice: Practice) -> bool:
     fields = ("confirmation_subject", "confirmation_text", "thanks_text", "confirmed_text")
     return any(getattr(practice, name) for name in (*fields, "unsubscribed_text", "paused_text"))
+
+
+def moment(value: datetime | None, practice: Practice) -> str:
+    """'Tuesday 3 Dec 2024, 9:12 am', in the practice's time zone."""
+    if value is None:
+        return ""
+    local = value.astimezone(windows.zone_named(practice.default_time_zone, "UTC"))
+    clock = f"{local.hour % 12 or 12}:{local.minute:02d} {'am' if local.hour < 12 else 'pm'}"
+    return f"{local:%A} {local.day} {local:%b %Y}, {clock}"
 
 
 def page(request: HttpRequest, template: str, context: dict, status: int = 200):

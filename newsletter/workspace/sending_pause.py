@@ -8,7 +8,7 @@ from django.utils import timezone
 from ..delivery import pause
 from ..models import Practice
 from .access import staff_only
-from .practice_settings import page
+from .practice_settings import moment, page
 from .settings_forms import PauseForm
 
 
@@ -19,8 +19,7 @@ def switch(request: HttpRequest):
         form = PauseForm(request.POST)
         if form.is_valid():
             if form.cleaned_data["paused"]:
-                pause.pause_all(now)
-                messages.success(request, "All sending is paused.")
+                pause.pause_all(now)  # the page itself says so, with what waits
             else:
                 pause.resume_all(now)
                 messages.success(request, "Sending has resumed, spread over the next hour.")
@@ -33,6 +32,6 @@ def _context(now) -> dict:
     practice = Practice.get()
     return {
         "paused": practice.sending_paused,
-        "since": practice.sending_paused_at,
+        "since": moment(practice.sending_paused_at, practice),
         "waiting": pause.waiting(now),
     }

@@ -10,7 +10,7 @@ from ..mail import previews
 from ..models import ConsentWording, Practice
 from ..subscribers import wording
 from .access import staff_only
-from .practice_settings import page
+from .practice_settings import moment, page
 from .settings_forms import ConsentForm, WordingForm
 
 
@@ -29,7 +29,13 @@ def consent(request: HttpRequest):
             return redirect(request.path)
         status = 400
     older = ConsentWording.objects.exclude(pk=current.pk).order_by("-version")
-    context = {"form": form, "current": current, "older": older, "next": current.version + 1}
+    context = {
+        "form": form,
+        "current": current,
+        "since": moment(current.created_at, practice),
+        "older": [(wording, moment(wording.created_at, practice)) for wording in older],
+        "next": current.version + 1,
+    }
     return page(request, "consent.html", context, status=status)
 
 

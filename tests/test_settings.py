@@ -19,7 +19,9 @@ PRODUCTION = {
 
 
 def manage(tmp_path, *args, **env):
-    keep = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "CI"}}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is the test runner's, not production's.
+    runner_only = {"DEBUG", "SECRET_KEY", "CI", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    keep = {k: v for k, v in os.environ.items() if k not in runner_only}
     keep = {k: v for k, v in keep.items() if not k.startswith(("ESP", "ANYMAIL_", "EMAIL_URL"))}
     keep.update(DJANGO_SETTINGS_MODULE="newsletter.settings", VAR_DIR=str(tmp_path), **env)
     keep.pop("DATABASE_URL", None)

@@ -177,7 +177,8 @@ if not DEBUG:
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Cross-origin subscribe form: CORS is answered only for the practice's own blogs, which
-# views.subscribe.embed_cors_allowed reads from ALLOWED_EMBED_ORIGINS on every request.
+# views.subscribe.embed_cors_allowed reads on every request (the workspace's list plus
+# ALLOWED_EMBED_ORIGINS).
 CORS_URLS_REGEX = r"^/subscribe/$"
 CORS_ALLOWED_ORIGINS: list[str] = []
 CORS_ALLOW_METHODS = ["POST", "OPTIONS"]

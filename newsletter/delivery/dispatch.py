@@ -46,8 +46,10 @@ def send_due(now: datetime | None = None) -> Report:
     now = now or timezone.now()
     report = Report()
     report.reconciled = reconcile_stale(now)
-    report.requeued = requeue_waiting(now, report)
     practice = Practice.get()
+    if practice.sending_paused:
+        return report  # all sending is paused: everything waits in the database (see pause.py)
+    report.requeued = requeue_waiting(now, report)
     while dispatch_chunk(now, practice, report):
         pass
     for broadcast_id in broadcasts.due_ids(now):

@@ -17,7 +17,7 @@ from ..mail import emails
 from ..models import Broadcast, Delivery, Enrollment, Sequence, Step, Subscriber, Suppression
 from ..observability import counters
 from ..subscribers import addresses
-from . import batching, bulk, failures, ratelimit
+from . import batching, bulk, failures, pause, ratelimit
 
 Row = Delivery.Status
 logger = logging.getLogger(__name__)
@@ -120,9 +120,10 @@ def recheck(rows: list[Delivery], results: Results) -> list[Delivery]:
     """Drop rows that must not go out any more; hold rows whose sender is paused."""
     suppressed = _suppressed({row.subscriber.email for row in rows})
     exited = _exited(rows)
+    paused = bool(rows) and pause.is_paused()  # the practice paused all sending
     sendable, skip, hold = [], {}, []
     for row in rows:
-        reason = _stop_reason(row, suppressed, exited)
+        reason = HOLD if paused else _stop_reason(row, suppressed, exited)
         if reason == HOLD:
             hold.append(row.pk)
         elif reason:

@@ -2,7 +2,7 @@
 
 from .bookings import Booking
 from .content import ContentVersion, Draft
-from .practice import Audience, ConsentWording, Practice
+from .practice import Audience, ConsentWording, EmbedOrigin, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
 
@@ -16,6 +16,7 @@ __all__ = [
     "ContentVersion",
     "Delivery",
     "Draft",
+    "EmbedOrigin",
     "Enrollment",
     "Membership",
     "Practice",

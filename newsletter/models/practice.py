@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from .validators import single_line
+from .validators import embed_origin, no_placeholders, single_line
 
 DEFAULT_CRISIS_NOTE = (
     "If you are in crisis, call or text 988 (Suicide & Crisis Lifeline, 988lifeline.org) "
@@ -42,6 +42,19 @@ class Practice(models.Model):
         blank=True,
         help_text="Words to warn about in subject and preview lines, one per line.",
     )
+    sending_paused = models.BooleanField(
+        default=False, help_text="Hold every newsletter and sequence email until turned off."
+    )
+    sending_paused_at = models.DateTimeField(null=True, blank=True)
+    # The practice's own words on the subscribe journey; empty means the shipped text.
+    confirmation_subject = models.CharField(
+        max_length=200, blank=True, validators=[single_line, no_placeholders]
+    )
+    confirmation_text = models.TextField(blank=True, validators=[no_placeholders])
+    thanks_text = models.TextField(blank=True, validators=[no_placeholders])
+    confirmed_text = models.TextField(blank=True, validators=[no_placeholders])
+    unsubscribed_text = models.TextField(blank=True, validators=[no_placeholders])
+    paused_text = models.TextField(blank=True, validators=[no_placeholders])
 
     class Meta:
         verbose_name = "practice settings"
@@ -116,3 +129,16 @@ class ConsentWording(models.Model):
             latest = ConsentWording.objects.aggregate(models.Max("version"))["version__max"]
             self.version = (latest or 0) + 1
         super().save(*args, **kwargs)
+
+
+class EmbedOrigin(models.Model):
+    """A blog origin (`https://blog.example.com`) whose pages may embed the subscribe form."""
+
+    origin = models.CharField(max_length=300, unique=True, validators=[embed_origin])
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["origin"]
+
+    def __str__(self) -> str:
+        return self.origin

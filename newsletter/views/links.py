@@ -63,9 +63,8 @@ def confirm(request: HttpRequest, token: str):
     if subscriber is None:
         return render(request, "newsletter/gone.html", status=410)
     manage = tokens.subscriber_link(tokens.PREFERENCES, subscriber)
-    return render(
-        request, "newsletter/confirmed.html", {"subscriber": subscriber, "manage": manage}
-    )
+    context = {"subscriber": subscriber, "manage": manage, "practice": Practice.get()}
+    return render(request, "newsletter/confirmed.html", context)
 
 
 def _void_confirmation(request: HttpRequest, token: str):
@@ -121,11 +120,13 @@ def unsubscribe(request: HttpRequest, token: str):
 
 
 def _unsubscribe_page(request, subscriber, token, form=None, status=200):
+    practice = Practice.get()
     context = {
         "subscriber": subscriber,
         "token": token,
         "pause_form": form or PauseForm(),
-        "consent": Practice.get().current_consent(),
+        "consent": practice.current_consent(),
+        "practice": practice,
         "manage": tokens.subscriber_link(tokens.PREFERENCES, subscriber),
     }
     return render(request, "newsletter/unsubscribe.html", context, status=status)

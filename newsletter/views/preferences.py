@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ..models import Subscriber
+from ..models import Practice, Subscriber
 from ..subscribers import data_links, subscriptions, tokens
 from .common import client
 from .forms import PauseForm, PreferencesForm
@@ -54,6 +54,7 @@ def preferences(request: HttpRequest, subscriber: Subscriber, token: str):
         "link_sent": action == "data_link" and status == 200,
         "failed": status == 400,
         "pause_form": PauseForm(),
+        "practice": Practice.get(),
     }
     return render(request, "newsletter/preferences.html", context, status=status)
 

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from ..mail.outbox import directory as outbox_directory
 from ..mail.outbox import list_messages, parse
 from ..models import Audience, Practice
+from ..subscribers import embed_origins
 
 OUTBOX_PERMISSION = "newsletter.view_outbox"
 HIDDEN = "signed-link-hidden"
@@ -84,6 +85,6 @@ def embed(request):
         **admin.site.each_context(request),
         "snippets": snippets,
         "title": "Subscribe form for your blog",
-        "origins": settings.ALLOWED_EMBED_ORIGINS,
+        "origins": sorted(embed_origins.allowed()),
     }
     return render(request, "newsletter/staff/embed.html", context)

@@ -8,25 +8,26 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..models import Practice
-from ..subscribers import addresses, subscriptions
+from ..subscribers import addresses, embed_origins, subscriptions, wording
 from . import limits
 from .common import BadBody, client, client_ip, error, fields, wants_json
 from .forms import HONEYPOT, SubscribeForm, page_url
 
-SUCCESS = "Thank you. Please check your inbox for an email asking you to confirm."
+SUCCESS = wording.THANKS
 
 
 def origin_allowed(request: HttpRequest) -> bool:
     origin = request.headers.get("Origin")
     site = settings.SITE_URL.split("/", 3)[:3]
     # "null" comes from sandboxed frames and local files: any site can send it, so it is refused.
-    return origin in (None, "/".join(site)) or origin in settings.ALLOWED_EMBED_ORIGINS
+    return origin in (None, "/".join(site)) or embed_origins.is_allowed(origin)
 
 
 def embed_cors_allowed(sender, request: HttpRequest, **kwargs) -> bool:
-    """CORS for the subscribe endpoint, read from ALLOWED_EMBED_ORIGINS on every request."""
+    """CORS for the subscribe endpoint: the workspace's blogs plus ALLOWED_EMBED_ORIGINS,
+    read on every request."""
     origin = request.headers.get("Origin")
-    return request.path_info == "/subscribe/" and origin in settings.ALLOWED_EMBED_ORIGINS
+    return request.path_info == "/subscribe/" and embed_origins.is_allowed(origin)
 
 
 def _client_key(group: str, request: HttpRequest) -> str:
@@ -89,9 +90,10 @@ def _referer(request: HttpRequest) -> str:
 
 
 def _success(request: HttpRequest):
+    message = Practice.get().thanks_text or SUCCESS
     if wants_json(request):
-        return JsonResponse({"ok": True, "message": SUCCESS})
-    return render(request, "newsletter/subscribe_done.html", {"message": SUCCESS})
+        return JsonResponse({"ok": True, "message": message})
+    return render(request, "newsletter/subscribe_done.html", {"message": message})
 
 
 def _invalid(request: HttpRequest, form: SubscribeForm):

@@ -2,7 +2,20 @@
 
 from django.urls import path
 
-from . import articles, auth, broadcasts, editor, editor_live, lifecycle, pages, sequence
+from . import (
+    articles,
+    auth,
+    broadcasts,
+    editor,
+    editor_live,
+    embed,
+    lifecycle,
+    pages,
+    practice_settings,
+    sending_pause,
+    sequence,
+    settings_words,
+)
 
 app_name = "workspace"
 
@@ -38,6 +51,15 @@ urlpatterns = [
     path("broadcasts/<int:pk>/send/", broadcasts.broadcast_send, name="broadcast_send"),
     path("broadcasts/<int:pk>/cancel/", broadcasts.broadcast_cancel, name="broadcast_cancel"),
     path("broadcasts/<int:pk>/resume/", broadcasts.broadcast_resume, name="broadcast_resume"),
+    path("settings/", practice_settings.index, name="settings"),
+    path("settings/details/", practice_settings.details, name="settings_details"),
+    path("settings/colour/", practice_settings.colour, name="settings_colour"),
+    path("settings/sending-times/", practice_settings.schedule, name="settings_schedule"),
+    path("settings/consent/", settings_words.consent, name="settings_consent"),
+    path("settings/words/", settings_words.words, name="settings_wording"),
+    path("settings/blog/", embed.embed, name="settings_embed"),
+    path("settings/blog/<int:pk>/remove/", embed.remove_origin, name="settings_origin_remove"),
+    path("settings/pause/", sending_pause.switch, name="settings_pause"),
 ]
 for part, views in live:
     urlpatterns += [

@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
+from django.test import Client
 
 from newsletter.management import demo
 from newsletter.models import Audience, Practice, Subscriber
@@ -67,6 +68,15 @@ def audience(practice) -> Audience:
 def outbox():
     mail.outbox = []
     return mail.outbox
+
+
+@pytest.fixture
+def therapist(practice) -> Client:
+    """The demo's therapist, logged in to the workspace with her password."""
+    password = demo.create_therapist()
+    http = Client()
+    http.post("/workspace/login/", {"username": "therapist", "password": password})
+    return http
 
 
 @pytest.fixture

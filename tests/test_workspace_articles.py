@@ -4,21 +4,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from newsletter import articles
-from newsletter.management import demo
 from newsletter.models import Audience, Sequence
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture
-def therapist(practice) -> Client:
-    password = demo.create_therapist()
-    http = Client()
-    http.post("/workspace/login/", {"username": "therapist", "password": password})
-    return http
 
 
 def test_a_pasted_article_becomes_a_draft_for_the_chosen_audience_and_opens(therapist):

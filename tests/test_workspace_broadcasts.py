@@ -4,23 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 
-from newsletter.management import demo
 from newsletter.models import Audience, Broadcast
 from newsletter.sequences import words
 
 from .sequencing import make_subscriber, run_pass
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # Tuesday 1 Dec, 10 am in New York
-
-
-@pytest.fixture
-def therapist(practice) -> Client:
-    password = demo.create_therapist()
-    http = Client()
-    http.post("/workspace/login/", {"username": "therapist", "password": password})
-    return http
 
 
 @pytest.fixture

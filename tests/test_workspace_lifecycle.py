@@ -4,22 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.test import Client
 
-from newsletter.management import demo
 from newsletter.models import Enrollment, Membership, Sequence, Step, Subscriber, Suppression
 from newsletter.sequences import activation, sequence_edits
 from newsletter.subscribers import addresses
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # Tuesday, 10 am in New York
-
-
-@pytest.fixture
-def therapist(practice) -> Client:
-    password = demo.create_therapist()
-    http = Client()
-    http.post("/workspace/login/", {"username": "therapist", "password": password})
-    return http
 
 
 @pytest.fixture

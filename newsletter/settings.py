@@ -162,6 +162,10 @@ STORAGES = {
 }
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:sequences"
+# Staff sessions end STAFF_SESSION_HOURS after logging in; a password change ends every other
+# session of that user (Django's session auth hash; the changing session is kept).
+STAFF_SESSION_HOURS = float(os.environ.get("STAFF_SESSION_HOURS", "12"))
+SESSION_COOKIE_AGE = int(STAFF_SESSION_HOURS * 3600)
 
 # Production hardening; `manage.py check --deploy` passes with DEBUG off.
 if not DEBUG:

@@ -16,6 +16,7 @@ from . import (
     sending_pause,
     sequence,
     settings_words,
+    two_factor,
 )
 
 app_name = "workspace"
@@ -27,6 +28,8 @@ urlpatterns = [
     path("", pages.sequences, name="sequences"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
+    path("login/code/", two_factor.verify, name="two_factor"),
+    path("login/setup/", two_factor.setup, name="two_factor_setup"),
     path("password/change/", passwords.change, name="password_change"),
     path("password/change/done/", passwords.change_done, name="password_change_done"),
     path("password/reset/", passwords.reset, name="password_reset"),

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..mail import placeholders
-from ..models import AuditEntry, Broadcast, Delivery, Enrollment, Sequence, Step
+from ..models import AuditEntry, Broadcast, Delivery, EmailTally, Enrollment, Sequence, Step
 from ..observability import audit
 from ..sequences import booking, broadcasts, sequence_edits
 from .lockscreen import LockScreenWarningsMixin
@@ -242,3 +242,10 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action", "target_kind"]
     search_fields = ["username", "action"]
     date_hierarchy = "created_at"
+
+
+@admin.register(EmailTally)
+class EmailTallyAdmin(ReadOnlyAdmin):
+    """Counts kept for each email after its old send detail was removed."""
+
+    list_display = ["__str__", "sent", "failed", "delivered", "bounced", "complained", "clicks"]

@@ -26,6 +26,11 @@ app.conf.beat_schedule = {
         "task": "newsletter.tasks.delete_unconfirmed_requests",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Send detail older than DETAIL_RETENTION_DAYS is folded into per-email counts, daily.
+    "fold-old-detail": {
+        "task": "newsletter.tasks.fold_old_detail",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
 
 

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "anymail",
     "axes",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "newsletter",
 ]
 
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsletter.workspace.access.AdminSecondFactor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -162,6 +167,16 @@ STORAGES = {
 }
 LOGIN_URL = "workspace:login"
 LOGIN_REDIRECT_URL = "workspace:sequences"
+# Staff sessions end STAFF_SESSION_HOURS after logging in; a password change ends every other
+# session of that user (Django's session auth hash; the changing session is kept).
+STAFF_SESSION_HOURS = float(os.environ.get("STAFF_SESSION_HOURS", "12"))
+SESSION_COOKIE_AGE = int(STAFF_SESSION_HOURS * 3600)
+# Staff give a code from an authenticator app (or a recovery code) after the password:
+# "required" (the default without DEBUG) or "off" (the default with DEBUG).
+STAFF_2FA = os.environ.get("STAFF_2FA", "off" if DEBUG else "required").strip().lower()
+if STAFF_2FA not in ("required", "off"):
+    raise ImproperlyConfigured("STAFF_2FA must be 'required' or 'off'.")
+OTP_TOTP_ISSUER = "Newsletter workspace"
 
 # Production hardening; `manage.py check --deploy` passes with DEBUG off.
 if not DEBUG:
@@ -193,6 +208,8 @@ CONFIRMATION_MAX_AGE_DAYS = 7
 CONFIRMATION_EMAILS_PER_HOUR = int(os.environ.get("CONFIRMATION_EMAILS_PER_HOUR", "300"))
 # Requests never confirmed are deleted this many days after the last one (a daily beat task).
 PENDING_RETENTION_DAYS = int(os.environ.get("PENDING_RETENTION_DAYS", "30"))
+# Sent emails' personal detail is folded into per-email counts after this many days (daily).
+DETAIL_RETENTION_DAYS = int(os.environ.get("DETAIL_RETENTION_DAYS", "400"))
 
 # Celery: tasks are idempotent, so acknowledge late and requeue on a lost worker.
 CELERY_BROKER_URL = REDIS_URL

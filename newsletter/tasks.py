@@ -4,7 +4,7 @@ from datetime import datetime
 
 from celery import shared_task
 
-from .delivery import dispatch, sending
+from .delivery import dispatch, retention, sending
 from .observability import counters
 from .subscribers import confirmations, data_links, data_rights, subscriptions
 
@@ -32,6 +32,11 @@ def end_expired_pauses() -> int:
 @shared_task
 def delete_unconfirmed_requests() -> int:
     return data_rights.delete_unconfirmed()
+
+
+@shared_task
+def fold_old_detail() -> int:
+    return retention.fold_old_detail()
 
 
 @shared_task

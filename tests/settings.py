@@ -22,3 +22,6 @@ SEND_RATE_PER_SECOND = 100_000
 BOOKING_HOOK_SECRET = "test-booking-secret"
 CALENDLY_SIGNING_KEY = "test-calendly-signing-key"
 CALCOM_WEBHOOK_SECRET = "test-calcom-secret"
+STAFF_2FA = "off"  # the two-factor tests turn it on
+# Tests travel days ahead while logged in; tests/test_staff_passwords.py checks the 12 hours.
+SESSION_COOKIE_AGE = 30 * 24 * 3600

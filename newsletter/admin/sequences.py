@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..mail import placeholders
-from ..models import Broadcast, Delivery, Enrollment, Sequence, Step
+from ..models import AuditEntry, Broadcast, Delivery, EmailTally, Enrollment, Sequence, Step
+from ..observability import audit
 from ..sequences import booking, broadcasts, sequence_edits
 from .lockscreen import LockScreenWarningsMixin
 from .subscribers import ReadOnlyAdmin, SubscriberAdmin
@@ -103,18 +104,21 @@ class SequenceAdmin(LockScreenWarningsMixin, admin.ModelAdmin):
     def activate(self, request, queryset):
         for sequence in queryset:
             sequence_edits.activate(sequence, timezone.now())
+            audit.record(request.user, "sequence_activate", sequence)
         messages.success(request, f"Turned on {queryset.count()} sequence(s).")
 
     @admin.action(description="Pause (everyone keeps their place)")
     def pause(self, request, queryset):
         for sequence in queryset:
             sequence_edits.pause(sequence)
+            audit.record(request.user, "sequence_pause", sequence)
         messages.success(request, f"Paused {queryset.count()} sequence(s).")
 
     @admin.action(description="Archive")
     def archive(self, request, queryset):
         for sequence in queryset:
             sequence_edits.archive(sequence)
+            audit.record(request.user, "sequence_archive", sequence)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Step:
@@ -177,20 +181,27 @@ class BroadcastAdmin(LockScreenWarningsMixin, admin.ModelAdmin):
     @admin.action(description="Send (at its scheduled time, or now)")
     def send(self, request, queryset):
         for broadcast in queryset:
+            sent = "broadcast_scheduled" if broadcast.scheduled_at else "broadcast_sent"
             try:
                 broadcasts.schedule(broadcast, broadcast.scheduled_at)
             except ValueError as error:
                 messages.error(request, f"{broadcast}: {error}")
+            else:
+                audit.record(request.user, sent, broadcast)
 
     @admin.action(description="Cancel (queued emails are not sent)")
     def cancel(self, request, queryset):
-        dropped = sum(broadcasts.cancel(broadcast) for broadcast in queryset)
+        dropped = 0
+        for broadcast in queryset:
+            dropped += broadcasts.cancel(broadcast)
+            audit.record(request.user, "broadcast_cancel", broadcast)
         messages.success(request, f"Cancelled; {dropped} queued email(s) will not be sent.")
 
     @admin.action(description="Resume a paused broadcast")
     def resume(self, request, queryset):
         for broadcast in queryset:
             broadcasts.resume(broadcast, timezone.now())
+            audit.record(request.user, "broadcast_resume", broadcast)
 
 
 @admin.register(Enrollment)
@@ -213,8 +224,28 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 @admin.action(description="Mark as booked (ends their nurture sequences)")
 def mark_booked(modeladmin, request, queryset):
-    ended = sum(booking.booked_by_practice(subscriber) for subscriber in queryset)
+    ended = 0
+    for subscriber in queryset:
+        ended += booking.booked_by_practice(subscriber)
+        audit.record(request.user, "mark_booked", subscriber)
     messages.success(request, f"Recorded the booking; {ended} sequence place(s) ended.")
 
 
 SubscriberAdmin.actions = [*(SubscriberAdmin.actions or []), mark_booked]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Read by administrators: who did what to which record, never an address or a name."""
+
+    list_display = ["created_at", "username", "action", "target_kind", "target_id"]
+    list_filter = ["action", "target_kind"]
+    search_fields = ["username", "action"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(EmailTally)
+class EmailTallyAdmin(ReadOnlyAdmin):
+    """Counts kept for each email after its old send detail was removed."""
+
+    list_display = ["__str__", "sent", "failed", "delivered", "bounced", "complained", "clicks"]

@@ -17,6 +17,7 @@ from ..models import (
     Subscriber,
     Suppression,
 )
+from ..observability import audit
 from ..subscribers import data_rights, names, subscriptions
 
 admin.site.site_header = "Newsletter workspace"
@@ -96,6 +97,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     def unsubscribe(self, request, queryset):
         for subscriber in queryset:
             subscriptions.unsubscribe(subscriber, "admin")
+            audit.record(request.user, "unsubscribe", subscriber)
         self.message_user(request, f"Unsubscribed {queryset.count()} subscriber(s).")
 
     @admin.action(description="Download their data (on their request, e.g. by email)")
@@ -103,7 +105,9 @@ class SubscriberAdmin(admin.ModelAdmin):
         if queryset.count() != 1:
             self.message_user(request, "Choose one subscriber to download.", messages.WARNING)
             return None
-        body = json.dumps(data_rights.export(queryset.get()), indent=2, ensure_ascii=False)
+        subscriber = queryset.get()
+        body = json.dumps(data_rights.export(subscriber), indent=2, ensure_ascii=False)
+        audit.record(request.user, "export", subscriber)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="subscriber-data.json"'
         return response
@@ -117,6 +121,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         if request.POST.get("erase") == "yes":
             for subscriber in people:
                 data_rights.erase(subscriber, channel="admin")
+                audit.record(request.user, "erase", subscriber)
             self.message_user(request, f"Erased the data of {len(people)} subscriber(s).")
             return None
         context = {
@@ -187,3 +192,7 @@ class SuppressionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit.record(request.user, "suppress", obj, reason=obj.reason)

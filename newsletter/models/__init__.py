@@ -1,5 +1,6 @@
 """The data model, split by domain: tables and named querysets. Imports no domain package."""
 
+from .audit import AuditEntry, EmailTally
 from .bookings import Booking
 from .content import ContentVersion, Draft
 from .practice import Audience, ConsentWording, EmbedOrigin, Practice
@@ -7,6 +8,7 @@ from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
 
 __all__ = [
+    "AuditEntry",
     "Audience",
     "Booking",
     "Broadcast",
@@ -16,6 +18,7 @@ __all__ = [
     "ContentVersion",
     "Delivery",
     "Draft",
+    "EmailTally",
     "EmbedOrigin",
     "Enrollment",
     "Membership",

@@ -181,6 +181,8 @@ class Delivery(models.Model):
     # When a queued row should be (re)enqueued if no worker has taken it; null = held.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set once the row's counts went into its email's tally and its detail was removed.
+    folded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "deliveries"

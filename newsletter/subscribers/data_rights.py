@@ -36,6 +36,7 @@ from ..models import (
     Suppression,
 )
 from ..models.subscribers import ConsentKind
+from ..observability import audit
 from . import addresses
 from .subscriptions import _now, record
 
@@ -137,6 +138,7 @@ def erase(subscriber: Subscriber, channel: str = "preferences") -> None:
         _clear_ledger(subscriber)
         _forget(subscriber)
         record(subscriber, ConsentKind.ERASED, channel)
+        audit.forget_subscriber(subscriber.pk)
         transaction.on_commit(partial(outbox.forget, [subscriber.email]), robust=True)
 
 

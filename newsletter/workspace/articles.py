@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 from .. import articles
 from ..models import Audience
+from ..observability import audit
 from .access import staff_only
 
 
@@ -53,6 +54,9 @@ def article_new(request: HttpRequest):
         except articles.ArticleError as error:
             form.add_error(form.source_field(), str(error))
         else:
+            audit.record(
+                request.user, "article_import", imported.sequence, emails=len(imported.steps)
+            )
             return _created(request, imported)
     status = 400 if request.method == "POST" else 200
     return render(request, "workspace/article_new.html", {"form": form, "section": "sequences"},

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from ..mail import lockscreen, placeholders
 from ..models import Audience, Broadcast, Practice
+from ..observability import audit
 from ..sequences import broadcasts, windows, words
 from . import links
 from .access import staff_only
@@ -148,6 +149,12 @@ def broadcast_send(request: HttpRequest, pk: int):
         context.update(at=at, at_words=words.moment(at, practice.default_time_zone) if at else "")
         return render(request, "workspace/broadcast_confirm.html", context)
     broadcasts.schedule(found, at)
+    audit.record(
+        request.user,
+        "broadcast_scheduled" if at else "broadcast_sent",
+        found,
+        people=context["reach"],
+    )
     when = f"on {words.moment(at, practice.default_time_zone)}" if at else "from the next minute"
     messages.success(request, f"It goes out {when}, to {words.people(context['reach'])}.")
     return redirect(_page(found))
@@ -177,9 +184,11 @@ def _step(request: HttpRequest, pk: int, action: str, allowed: tuple[str, ...]):
     waiting = context["standing"].waiting
     if action == "cancel":
         broadcasts.cancel(found)
+        audit.record(request.user, "broadcast_cancel", found, people=waiting)
         messages.success(request, f"Stopped: the {words.people(waiting)} waiting won’t get it.")
     else:
         broadcasts.resume(found, timezone.now())
+        audit.record(request.user, "broadcast_resume", found, people=waiting)
         messages.success(request, f"Sending again to the {words.people(waiting)} waiting.")
     return redirect(_page(found))
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..models import Enrollment, Practice, Sequence
+from ..observability import audit
 from ..sequences import activation, sequence_edits, sequences, words
 from .access import staff_only
 
@@ -43,6 +44,9 @@ def sequence_status(request: HttpRequest, pk: int):
         context["who_error"] = "Choose who starts the sequence."
         return render(request, "workspace/sequence_status.html", context, status=400)
     messages.success(request, _perform(sequence, action, who))
+    audit.record(
+        request.user, f"sequence_{action}", sequence, who=who if action == "activate" else None
+    )
     return redirect(reverse("workspace:sequences") + f"#seq-{sequence.pk}")
 
 

@@ -11,10 +11,12 @@ from . import (
     embed,
     lifecycle,
     pages,
+    passwords,
     practice_settings,
     sending_pause,
     sequence,
     settings_words,
+    two_factor,
 )
 
 app_name = "workspace"
@@ -26,6 +28,18 @@ urlpatterns = [
     path("", pages.sequences, name="sequences"),
     path("login/", auth.login, name="login"),
     path("logout/", auth.logout, name="logout"),
+    path("login/code/", two_factor.verify, name="two_factor"),
+    path("login/setup/", two_factor.setup, name="two_factor_setup"),
+    path("password/change/", passwords.change, name="password_change"),
+    path("password/change/done/", passwords.change_done, name="password_change_done"),
+    path("password/reset/", passwords.reset, name="password_reset"),
+    path("password/reset/sent/", passwords.reset_done, name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        passwords.reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password/reset/done/", passwords.reset_complete, name="password_reset_complete"),
     path("sequences/<int:pk>/", sequence.sequence, name="sequence"),
     path("sequences/<int:pk>/new/", editor.step_new, name="step_new"),
     path("steps/<int:pk>/", editor.step_edit, name="step_edit"),

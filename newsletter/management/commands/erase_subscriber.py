@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from newsletter.observability import audit
 from newsletter.subscribers import data_rights
 
 from ._subscriber import named
@@ -19,4 +20,5 @@ class Command(BaseCommand):
     def handle(self, *args, address, **options):
         subscriber = named(address)
         data_rights.erase(subscriber, channel="command")
+        audit.record(None, "erase", subscriber, channel="command")
         self.stdout.write(f"Erased the data of {address}; it will never be mailed again.")

@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from newsletter.observability import audit
 from newsletter.subscribers import data_rights
 
 from ._subscriber import named
@@ -16,3 +17,4 @@ class Command(BaseCommand):
     def handle(self, *args, address, **options):
         subscriber = named(address)
         self.stdout.write(json.dumps(data_rights.export(subscriber), indent=2, ensure_ascii=False))
+        audit.record(None, "export", subscriber, channel="command")

@@ -10,7 +10,9 @@ from . import (
     editor_live,
     embed,
     lifecycle,
+    numbers,
     pages,
+    people,
     practice_settings,
     sending_pause,
     sequence,
@@ -60,6 +62,12 @@ urlpatterns = [
     path("settings/blog/", embed.embed, name="settings_embed"),
     path("settings/blog/<int:pk>/remove/", embed.remove_origin, name="settings_origin_remove"),
     path("settings/pause/", sending_pause.switch, name="settings_pause"),
+    path("people/", people.people_list, name="people"),
+    path("people/<int:pk>/", people.person, name="person"),
+    path("people/<int:pk>/<slug:action>/", people.person_action, name="person_action"),
+    path("people/never-mail/", people.suppress, name="suppress"),
+    path("numbers/", numbers.overview, name="numbers"),
+    path("numbers/sequences/<int:pk>/", numbers.funnel, name="funnel"),
 ]
 for part, views in live:
     urlpatterns += [

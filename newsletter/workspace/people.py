@@ -5,13 +5,13 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from ..models import Audience, Practice, Subscriber
 from ..sequences import booking, words
-from ..subscribers import data_rights, people, subscriptions
+from ..subscribers import data_rights, lists, people, subscriptions
 from .access import staff_only
 
 PER_PAGE = 50
@@ -144,3 +144,13 @@ def suppress(request: HttpRequest):
     told = " They were on your list and are now unsubscribed." if found else ""
     messages.success(request, f"That address will never be mailed again.{told}")
     return redirect("workspace:people")
+
+
+@staff_only
+def audience_csv(request: HttpRequest, pk: int):
+    audience = get_object_or_404(Audience, pk=pk)
+    answer = StreamingHttpResponse(
+        lists.csv_lines(audience), content_type="text/csv; charset=utf-8"
+    )
+    answer["Content-Disposition"] = f'attachment; filename="{audience.slug}.csv"'
+    return answer

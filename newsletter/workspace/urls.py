@@ -66,6 +66,7 @@ urlpatterns = [
     path("people/<int:pk>/", people.person, name="person"),
     path("people/<int:pk>/<slug:action>/", people.person_action, name="person_action"),
     path("people/never-mail/", people.suppress, name="suppress"),
+    path("people/audiences/<int:pk>.csv", people.audience_csv, name="audience_csv"),
     path("numbers/", numbers.overview, name="numbers"),
     path("numbers/sequences/<int:pk>/", numbers.funnel, name="funnel"),
 ]

@@ -2,6 +2,7 @@
 
 from .bookings import Booking
 from .content import ContentVersion, Draft
+from .imports import ListImport
 from .practice import Audience, ConsentWording, EmbedOrigin, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
@@ -18,6 +19,7 @@ __all__ = [
     "Draft",
     "EmbedOrigin",
     "Enrollment",
+    "ListImport",
     "Membership",
     "Practice",
     "Sequence",

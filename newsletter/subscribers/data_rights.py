@@ -36,7 +36,7 @@ from ..models import (
     Suppression,
 )
 from ..models.subscribers import ConsentKind
-from . import addresses
+from . import addresses, imports
 from .subscriptions import _now, record
 
 Status = Subscriber.Status
@@ -135,6 +135,7 @@ def erase(subscriber: Subscriber, channel: str = "preferences") -> None:
         # First, so a dispatcher holding one of them finishes before the ledger is cleared.
         _end_enrollments(subscriber)
         _clear_ledger(subscriber)
+        imports.forget(subscriber.email)
         _forget(subscriber)
         record(subscriber, ConsentKind.ERASED, channel)
         transaction.on_commit(partial(outbox.forget, [subscriber.email]), robust=True)

@@ -27,7 +27,7 @@ def csv_lines(audience: Audience) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow(HEADER)
     for row in _rows(audience):
-        yield writer.writerow([_safe(value) for value in row])
+        yield writer.writerow([csv_safe(value) for value in row])
 
 
 def _rows(audience: Audience) -> Iterator[list[str]]:
@@ -59,5 +59,6 @@ def _day(value: datetime | None) -> str:
     return value.date().isoformat() if value else ""
 
 
-def _safe(value: str) -> str:
+def csv_safe(value: str) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula."""
     return f"'{value}" if value.startswith(FORMULA_START) else value

@@ -9,6 +9,7 @@ from . import (
     editor,
     editor_live,
     embed,
+    imports,
     lifecycle,
     numbers,
     pages,
@@ -67,6 +68,9 @@ urlpatterns = [
     path("people/<int:pk>/<slug:action>/", people.person_action, name="person_action"),
     path("people/never-mail/", people.suppress, name="suppress"),
     path("people/audiences/<int:pk>.csv", people.audience_csv, name="audience_csv"),
+    path("people/import/", imports.import_new, name="import_new"),
+    path("people/import/<int:pk>/", imports.import_page, name="import"),
+    path("people/import/<int:pk>/report.csv", imports.import_report, name="import_report"),
     path("numbers/", numbers.overview, name="numbers"),
     path("numbers/sequences/<int:pk>/", numbers.funnel, name="funnel"),
 ]

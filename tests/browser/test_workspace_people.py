@@ -94,3 +94,23 @@ def test_the_therapist_opens_a_sequences_funnel_and_reads_how_many_clicked(
     expect(first.get_by_role("cell").nth(5)).to_have_text("7 (29.2 %)")
     accessible_on_desktop_and_phone(page)
     page.screenshot(path=screenshot_path("funnel"), full_page=True)
+
+
+def test_the_import_pages_work_with_the_keyboard_and_pass_axe(
+    live_server, browser_page, password, tmp_path
+):
+    sheet = tmp_path / "list.csv"
+    sheet.write_text("Email,First name\nnew@example.com,Nia\n")
+    page = browser_page
+    log_in(page, live_server, password)
+    page.goto(live_server.url + "/workspace/people/")
+    page.get_by_role("link", name="Import a list").click()
+    accessible_on_desktop_and_phone(page)
+    page.get_by_label("The list, as a CSV file").set_input_files(str(sheet))
+    page.get_by_role("button", name="Read the file").click()
+    expect(page.get_by_label("Email address column")).to_have_value("0")
+    accessible_on_desktop_and_phone(page)
+    page.get_by_role("button", name="Import 1 row").click()
+    expect(page.get_by_text("Choose how these people agreed")).to_be_visible()
+    accessible_on_desktop_and_phone(page)
+    page.screenshot(path=screenshot_path("import-choices"), full_page=True)

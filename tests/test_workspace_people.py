@@ -151,3 +151,10 @@ def test_a_paused_persons_next_email_is_never_shown_in_the_past(reader):
     reader.enrollments.update(next_send_at=now - timedelta(days=3))
     [place] = people.places(reader, now)
     assert place.next_email.endswith("their time")
+
+
+def test_a_paused_persons_next_email_is_said_to_wait_for_the_end_of_the_pause(reader):
+    subscriptions.pause(reader, 2)
+    reader.refresh_from_db()
+    [place] = people.places(reader, timezone.now())
+    assert place.next_email.startswith("After their pause ends")

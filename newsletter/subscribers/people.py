@@ -70,7 +70,19 @@ class Place:
 def places(subscriber: Subscriber, now: datetime) -> list[Place]:
     zone = subscriber.time_zone or Practice.get().default_time_zone
     enrollments = subscriber.enrollments.select_related("sequence").order_by("enrolled_at")
-    return [_place(enrollment, zone, now) for enrollment in enrollments]
+    found = [_place(enrollment, zone, now) for enrollment in enrollments]
+    if subscriber.status == Status.PAUSED and subscriber.paused_until:
+        after = (
+            f"After their pause ends ({words.moment(subscriber.paused_until, zone)}, their time)"
+        )
+        found = [
+            p if p.next_email in ("None", "Not scheduled") else _later(p, after) for p in found
+        ]
+    return found
+
+
+def _later(place: Place, when: str) -> Place:
+    return Place(place.sequence_name, place.sequence_pk, place.where, when)
 
 
 def _place(enrollment: Enrollment, zone: str, now: datetime) -> Place:

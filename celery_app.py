@@ -21,6 +21,15 @@ app.conf.beat_schedule = {
         "task": "newsletter.tasks.resend_lost_confirmations",
         "schedule": 300.0,
     },
+    # An imported list's confirmations go out within their own hourly budget.
+    "send-import-confirmations": {
+        "task": "newsletter.tasks.send_import_confirmations",
+        "schedule": 600.0,
+    },
+    "delete-old-import-reports": {
+        "task": "newsletter.tasks.delete_old_import_reports",
+        "schedule": crontab(hour=3, minute=45),
+    },
     # Requests never confirmed within PENDING_RETENTION_DAYS are deleted, daily at 03:30 UTC.
     "delete-unconfirmed-requests": {
         "task": "newsletter.tasks.delete_unconfirmed_requests",

@@ -206,6 +206,7 @@ CONFIRMATION_RESEND_MINUTES = int(os.environ.get("CONFIRMATION_RESEND_MINUTES", 
 CONFIRMATION_MAX_AGE_DAYS = 7
 # Confirmation emails per hour for the whole site (0: no ceiling); past it they wait.
 CONFIRMATION_EMAILS_PER_HOUR = int(os.environ.get("CONFIRMATION_EMAILS_PER_HOUR", "300"))
+IMPORT_CONFIRMATIONS_PER_HOUR = int(os.environ.get("IMPORT_CONFIRMATIONS_PER_HOUR", "100"))
 # Requests never confirmed are deleted this many days after the last one (a daily beat task).
 PENDING_RETENTION_DAYS = int(os.environ.get("PENDING_RETENTION_DAYS", "30"))
 # Sent emails' personal detail is folded into per-email counts after this many days (daily).

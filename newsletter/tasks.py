@@ -6,7 +6,7 @@ from celery import shared_task
 
 from .delivery import dispatch, retention, sending
 from .observability import counters
-from .subscribers import confirmations, data_links, data_rights, subscriptions
+from .subscribers import confirmations, data_links, data_rights, imports, subscriptions
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -37,6 +37,21 @@ def delete_unconfirmed_requests() -> int:
 @shared_task
 def fold_old_detail() -> int:
     return retention.fold_old_detail()
+
+
+@shared_task
+def run_import(import_id: int) -> int:
+    return imports.run(import_id)
+
+
+@shared_task
+def send_import_confirmations() -> int:
+    return imports.send_confirmations()
+
+
+@shared_task
+def delete_old_import_reports() -> int:
+    return imports.delete_old_reports()
 
 
 @shared_task

@@ -3,6 +3,7 @@
 from .audit import AuditEntry, EmailTally
 from .bookings import Booking
 from .content import ContentVersion, Draft
+from .imports import ListImport
 from .practice import Audience, ConsentWording, EmbedOrigin, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
@@ -21,6 +22,7 @@ __all__ = [
     "EmailTally",
     "EmbedOrigin",
     "Enrollment",
+    "ListImport",
     "Membership",
     "Practice",
     "Sequence",

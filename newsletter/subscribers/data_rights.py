@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..models.subscribers import ConsentKind
 from ..observability import audit
-from . import addresses
+from . import addresses, imports
 from .subscriptions import _now, record
 
 Status = Subscriber.Status
@@ -136,6 +136,7 @@ def erase(subscriber: Subscriber, channel: str = "preferences") -> None:
         # First, so a dispatcher holding one of them finishes before the ledger is cleared.
         _end_enrollments(subscriber)
         _clear_ledger(subscriber)
+        imports.forget(subscriber.email)
         _forget(subscriber)
         record(subscriber, ConsentKind.ERASED, channel)
         audit.forget_subscriber(subscriber.pk)

@@ -1,0 +1,1 @@
+"""The numbers the therapist sees. Imports: models and sequences.attribution only."""

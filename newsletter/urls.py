@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .api import api
 from .views import (
     articles,
     data,
@@ -40,6 +41,7 @@ newsletter_urls = [
 urlpatterns = [
     path("", include((newsletter_urls, "newsletter"))),
     path("workspace/", include("newsletter.workspace.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # /healthz and /readyz are answered by views.health.Probes before any host check.
     path("metrics", health.metrics_page, name="metrics"),

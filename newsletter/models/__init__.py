@@ -2,11 +2,13 @@
 
 from .bookings import Booking
 from .content import ContentVersion, Draft
+from .integrations import ApiToken, WebhookEndpoint, WebhookMessage
 from .practice import Audience, ConsentWording, EmbedOrigin, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
 
 __all__ = [
+    "ApiToken",
     "Audience",
     "Booking",
     "Broadcast",
@@ -24,4 +26,6 @@ __all__ = [
     "Step",
     "Subscriber",
     "Suppression",
+    "WebhookEndpoint",
+    "WebhookMessage",
 ]

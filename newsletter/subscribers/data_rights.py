@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ..delivery.failures import QUOTED_ERROR
+from ..integrations import outbound
 from ..mail import outbox
 from ..models import (
     Booking,
@@ -137,6 +138,7 @@ def erase(subscriber: Subscriber, channel: str = "preferences") -> None:
         _clear_ledger(subscriber)
         _forget(subscriber)
         record(subscriber, ConsentKind.ERASED, channel)
+        outbound.emit("subscriber.erased", subscriber)
         transaction.on_commit(partial(outbox.forget, [subscriber.email]), robust=True)
 
 

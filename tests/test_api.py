@@ -134,6 +134,7 @@ def test_a_draft_broadcast_is_created_scheduled_and_cancelled(client, token, aud
     )
     assert call(client, "post", f"/broadcasts/{pk}/cancel", token).json()["status"] == ("cancelled")
     assert call(client, "get", f"/broadcasts/{pk}/progress", token).json()["total"] == 0
+    assert call(client, "post", "/broadcasts", token, **body).status_code == 201
 
 
 def test_statistics_hide_every_count_under_five_and_the_rates_with_them(

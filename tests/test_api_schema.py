@@ -28,7 +28,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 @pytest.fixture
 def api_token(practice, audience) -> str:
-    Broadcast.objects.create(subject="Spring", body="Hello")
+    Broadcast.objects.create(subject="Spring", slug="spring", body="Hello")
     ApiToken.objects.create(
         name="Schemathesis", token_hash=api_tokens.digest(TOKEN), scopes=list(api_tokens.SCOPES)
     )

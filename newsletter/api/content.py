@@ -178,7 +178,7 @@ def create_broadcast(request: HttpRequest, body: NewBroadcast):
     if len(audiences) != len(set(body.audiences)):
         raise ProblemError(422, "Some of these audiences do not exist.")
     fields = body.model_dump(exclude={"audiences"})
-    item = Broadcast.objects.create(**fields)
+    item = Broadcast.objects.create(slug=broadcasts.new_slug(body.subject), **fields)
     item.audiences.set(audiences)
     return Status(201, _broadcast(item))
 

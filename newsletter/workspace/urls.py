@@ -6,6 +6,7 @@ from . import (
     articles,
     auth,
     broadcasts,
+    connections,
     editor,
     editor_live,
     embed,
@@ -60,6 +61,15 @@ urlpatterns = [
     path("settings/blog/", embed.embed, name="settings_embed"),
     path("settings/blog/<int:pk>/remove/", embed.remove_origin, name="settings_origin_remove"),
     path("settings/pause/", sending_pause.switch, name="settings_pause"),
+    path("settings/api/", connections.tokens, name="settings_tokens"),
+    path("settings/api/<int:pk>/revoke/", connections.token_revoke, name="settings_token_revoke"),
+    path("settings/webhooks/", connections.endpoints, name="settings_webhooks"),
+    path(
+        "settings/webhooks/<int:pk>/remove/",
+        connections.endpoint_remove,
+        name="settings_webhook_remove",
+    ),
+    path("settings/archive/", connections.archive, name="settings_archive"),
 ]
 for part, views in live:
     urlpatterns += [

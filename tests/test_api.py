@@ -67,6 +67,11 @@ def test_subscribers_are_listed_with_a_cursor_and_filters(client, token, subscri
     assert none["items"] == []
 
 
+def test_a_moment_with_an_offset_postgresql_cannot_store_is_read_in_utc(client, token):
+    answer = call(client, "get", "/subscribers?changed_since=0298-06-23T03:12:25%2B17:20", token)
+    assert answer.status_code == 200
+
+
 def test_a_bad_cursor_is_a_422_problem(client, token):
     answer = call(client, "get", "/subscribers?cursor=%21%21", token)
     assert answer.status_code == 422

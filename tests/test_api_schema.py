@@ -2,7 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -27,12 +29,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def api_token(practice, audience) -> str:
+def api_token(practice, audience):
+    """A token with every scope; the test's database connection stays open across requests
+    (as Django's test client keeps it), since the app here is called outside that client."""
     Broadcast.objects.create(subject="Spring", slug="spring", body="Hello")
     ApiToken.objects.create(
         name="Schemathesis", token_hash=api_tokens.digest(TOKEN), scopes=list(api_tokens.SCOPES)
     )
-    return TOKEN
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield TOKEN
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

@@ -9,7 +9,7 @@ from ..mail import placeholders
 from ..models import Audience, Broadcast, Sequence, Step
 from ..sequences import broadcasts
 from .auth import need
-from .problems import ERRORS, ProblemError
+from .problems import ERRORS, ProblemError, utc
 
 router = Router(tags=["content"])
 READ, WRITE = "content:read", "content:write"
@@ -187,7 +187,7 @@ def create_broadcast(request: HttpRequest, body: NewBroadcast):
 def schedule_broadcast(request: HttpRequest, pk: int, body: ScheduleIn):
     need(request, WRITE)
     try:
-        item = broadcasts.schedule(_get(Broadcast, pk), body.at)
+        item = broadcasts.schedule(_get(Broadcast, pk), utc(body.at))
     except ValueError as problem:
         raise ProblemError(409, str(problem)) from None
     return _broadcast(item)

@@ -1,5 +1,7 @@
 """RFC 9457 problem details: the one shape every API error takes."""
 
+from datetime import UTC, datetime
+
 from django.http import HttpRequest, JsonResponse
 from ninja import Schema
 
@@ -41,3 +43,15 @@ def response(request: HttpRequest, status: int, detail: str) -> JsonResponse:
 
 
 ERRORS = {code: Problem for code in (400, 401, 403, 404, 409, 422, 429)}
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """A moment from a request in UTC (naive means UTC); one out of range is a 422."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ProblemError(422, "That moment is out of range.") from None

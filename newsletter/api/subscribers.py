@@ -12,7 +12,7 @@ from ..integrations import api_tokens
 from ..models import Audience, Subscriber
 from ..subscribers import data_rights, imports, subscriptions
 from .auth import need
-from .problems import ERRORS, ProblemError
+from .problems import ERRORS, ProblemError, utc
 
 router = Router(tags=["subscribers"])
 READ, WRITE = "subscribers:read", "subscribers:write"
@@ -119,7 +119,7 @@ def list_subscribers(request: HttpRequest, filters: Query[Filters]):
     if filters.audience is not None:
         rows = rows.filter(membership__audience=_audience(filters.audience))
     if filters.changed_since:
-        since = filters.changed_since
+        since = utc(filters.changed_since)
         rows = rows.filter(Q(created_at__gte=since) | Q(consent_events__created_at__gte=since))
     page = list(rows.distinct().prefetch_related("audiences")[: filters.limit + 1])
     more = len(page) > filters.limit

@@ -16,6 +16,8 @@ app.conf.beat_schedule = {
     "end-expired-pauses": {"task": "newsletter.tasks.end_expired_pauses", "schedule": 300.0},
     # Due work lives in the database; this pass finds it (and anything a crash left behind).
     "send-due": {"task": "newsletter.tasks.send_due", "schedule": 60.0},
+    # Webhook messages wait in the database; this pass sends those due (first try or retry).
+    "send-webhooks": {"task": "newsletter.tasks.send_webhooks", "schedule": 60.0},
     # A confirmation whose task a broker outage lost is sent again from the database.
     "resend-lost-confirmations": {
         "task": "newsletter.tasks.resend_lost_confirmations",

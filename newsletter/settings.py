@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "ninja",
     "newsletter",
 ]
 
@@ -316,6 +317,12 @@ CALCOM_WEBHOOK_SECRET = os.environ.get("CALCOM_WEBHOOK_SECRET", "")
 # The mailto half of List-Unsubscribe; the practice's reply-to (else its sender) when unset.
 UNSUBSCRIBE_MAILTO = os.environ.get("UNSUBSCRIBE_MAILTO", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"newsletter@{_site.hostname}")
+
+# REST API at /api/v1/: requests per token (`count/period`); outbound webhooks.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/h")
+# Tests and development may post webhooks to loopback or private addresses over plain http.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 
 # /metrics answers only `Authorization: Bearer $METRICS_TOKEN`; without a token it is a 404.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")

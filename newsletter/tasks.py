@@ -5,6 +5,7 @@ from datetime import datetime
 from celery import shared_task
 
 from .delivery import dispatch, retention, sending
+from .integrations import webhooks
 from .observability import counters
 from .subscribers import confirmations, data_links, data_rights, imports, subscriptions
 
@@ -71,6 +72,16 @@ def beat_heartbeat() -> bool:
 def send_batch(delivery_ids: list[int], now: str | None = None, queued_at: float = 0) -> int:
     moment = sending.claim_time(_when(now), queued_at)
     return len(sending.send_batch(delivery_ids, moment).sent)
+
+
+@shared_task
+def send_webhooks() -> int:
+    return webhooks.sweep()
+
+
+@shared_task
+def send_webhook(message_id: int) -> str | None:
+    return webhooks.deliver(message_id)
 
 
 def _when(value: str | None) -> datetime | None:

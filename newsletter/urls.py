@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .api import api
 from .views import (
+    archive,
     articles,
     data,
     health,
@@ -37,9 +39,17 @@ newsletter_urls = [
     path("admin/articles/new/", articles.new_from_article, name="article_new"),
 ]
 
+archive_urls = [
+    path("", archive.index, name="index"),
+    path("feed/", archive.ArchiveFeed(), name="feed"),
+    path("<int:pk>/", archive.entry, name="entry"),
+]
+
 urlpatterns = [
     path("", include((newsletter_urls, "newsletter"))),
+    path("archive/", include((archive_urls, "archive"))),
     path("workspace/", include("newsletter.workspace.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     # /healthz and /readyz are answered by views.health.Probes before any host check.
     path("metrics", health.metrics_page, name="metrics"),

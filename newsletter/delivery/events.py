@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 
+from ..integrations import outbound
 from ..models import Delivery, Subscriber, Suppression
 from ..models.subscribers import ConsentKind
 from ..observability import counters
@@ -142,6 +143,7 @@ def never_mail_again(address: str, status: str, reason: str) -> None:
             return
         Subscriber.objects.filter(pk=subscriber.pk).update(status=status)
         sequences.exit_all(subscriber, reason=status)
+        outbound.emit(f"email.{status}", subscriber)
         if status == Subscriber.Status.COMPLAINED:  # marking as spam withdraws consent
             subscriptions.record(subscriber, ConsentKind.UNSUBSCRIBED, "spam complaint")
 

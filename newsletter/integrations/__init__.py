@@ -1,1 +1,1 @@
-"""Other tools' wire formats: booking tools' webhooks (Calendly, Cal.com). Imports: nothing."""
+"""Other tools' wire formats: booking webhooks in, the REST API's tokens, signed webhooks out."""

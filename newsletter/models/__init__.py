@@ -4,12 +4,14 @@ from .audit import AuditEntry, EmailTally
 from .bookings import Booking
 from .content import ContentVersion, Draft
 from .imports import ListImport
+from .integrations import ApiToken, WebhookEndpoint, WebhookMessage
 from .practice import Audience, ConsentWording, EmbedOrigin, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
 
 __all__ = [
     "AuditEntry",
+    "ApiToken",
     "Audience",
     "Booking",
     "Broadcast",
@@ -29,4 +31,6 @@ __all__ = [
     "Step",
     "Subscriber",
     "Suppression",
+    "WebhookEndpoint",
+    "WebhookMessage",
 ]

@@ -46,6 +46,9 @@ class Practice(models.Model):
         default=False, help_text="Hold every newsletter and sequence email until turned off."
     )
     sending_paused_at = models.DateTimeField(null=True, blank=True)
+    archive_enabled = models.BooleanField(
+        default=False, help_text="Show the newsletters marked for it at /archive/."
+    )
     # The practice's own words on the subscribe journey; empty means the shipped text.
     confirmation_subject = models.CharField(
         max_length=200, blank=True, validators=[single_line, no_placeholders]

@@ -138,6 +138,8 @@ class Broadcast(models.Model):
     paused_reason = models.CharField(max_length=300, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Shown at /archive/ once sent, when the practice has the archive turned on.
+    in_archive = models.BooleanField("show in the archive", default=False)
 
     def __str__(self) -> str:
         return self.subject

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..integrations import outbound
 from ..models import Booking, Enrollment, Sequence, Subscriber
 from ..subscribers import addresses
 from . import attribution, sequences
@@ -48,6 +49,7 @@ def record(
                 attributed_to=attribution.attributed_email(subscriber, booked_at),
             )
             booked(subscriber, booked_at)
+            outbound.emit("consultation.booked", subscriber)
     except IntegrityError:  # the same event arrived twice at once
         return Outcome.ALREADY
     return Outcome.BOOKED

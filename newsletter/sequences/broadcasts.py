@@ -6,8 +6,10 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.text import slugify
 
-from ..models import Audience, Broadcast, Delivery, Subscriber
+from ..models import Audience, Broadcast, Delivery, Practice, Subscriber
 from . import sequences
 
 State = Broadcast.Status
@@ -91,3 +93,16 @@ def resume(broadcast: Broadcast, now: datetime) -> None:
         status=State.SENDING, paused_reason="", consecutive_failures=0
     )
     sequences.release_held(broadcast.deliveries.all(), now)
+
+
+def archived() -> QuerySet[Broadcast]:
+    """Sent broadcasts marked for the public archive, newest first; none while it is off."""
+    if not Practice.get().archive_enabled:
+        return Broadcast.objects.none()
+    rows = Broadcast.objects.filter(in_archive=True, status=State.SENT)
+    return rows.order_by("-scheduled_at", "-created_at", "-pk")
+
+
+def new_slug(subject: str) -> str:
+    """A unique slug for a new broadcast: its subject's words and a random tail."""
+    return f"{slugify(subject)[:40].rstrip('-') or 'broadcast'}-{get_random_string(6).lower()}"

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ..delivery.failures import QUOTED_ERROR
+from ..integrations import outbound
 from ..mail import outbox
 from ..models import (
     Booking,
@@ -140,6 +141,7 @@ def erase(subscriber: Subscriber, channel: str = "preferences") -> None:
         _forget(subscriber)
         record(subscriber, ConsentKind.ERASED, channel)
         audit.forget_subscriber(subscriber.pk)
+        outbound.emit("subscriber.erased", subscriber)
         transaction.on_commit(partial(outbox.forget, [subscriber.email]), robust=True)
 
 

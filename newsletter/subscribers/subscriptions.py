@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import queue
+from ..integrations import outbound
 from ..models import Audience, ConsentEvent, Membership, Practice, Subscriber, Suppression
 from ..models.subscribers import ConsentKind
 from ..observability import counters
@@ -49,6 +50,7 @@ class SubscribeRequest:
     audience: Audience | None = None
     time_zone: str = ""
     consent_version: int | None = None
+    channel: str = "form"
 
 
 def _now() -> datetime:
@@ -127,7 +129,7 @@ def subscribe(request: SubscribeRequest, client: Client) -> Outcome:
         if _nothing_to_do(subscriber, audience):
             return Outcome.NOTHING_TO_DO
         detail = {"audience": audience.slug, "consent_version": request.consent_version}
-        record(subscriber, ConsentKind.REQUESTED, "form", client, **detail)
+        record(subscriber, ConsentKind.REQUESTED, request.channel, client, **detail)
         return _send_confirmation(subscriber, [audience.pk], created)
 
 
@@ -218,6 +220,7 @@ def confirm(
         join(subscriber, joined)
         if not receiving:  # back after an unsubscribe: pick up the lists kept from before
             sequences.enroll(subscriber, list(subscriber.audiences.all()), now=_now())
+        outbound.emit("subscriber.confirmed", subscriber)
     return subscriber
 
 
@@ -257,6 +260,7 @@ def unsubscribe(subscriber: Subscriber, channel: str, client: Client | None = No
         subscriber.save(update_fields=["status", "unsubscribed_at", "paused_until"])
         record(subscriber, ConsentKind.UNSUBSCRIBED, channel, client)
         sequences.exit_all(subscriber, reason="unsubscribed")
+        outbound.emit("subscriber.unsubscribed", subscriber)
 
 
 def resubscribe(subscriber: Subscriber, client: Client | None = None) -> bool:
@@ -288,6 +292,7 @@ def pause(
         subscriber.paused_until = _now() + timedelta(weeks=weeks)
         subscriber.save(update_fields=["status", "paused_until"])
         record(subscriber, ConsentKind.PAUSED, channel, client, weeks=weeks)
+        outbound.emit("subscriber.paused", subscriber)
 
 
 def resume(
@@ -323,7 +328,10 @@ class Preferences:
 
 
 def update_preferences(
-    subscriber: Subscriber, prefs: Preferences, client: Client | None = None
+    subscriber: Subscriber,
+    prefs: Preferences,
+    client: Client | None = None,
+    channel: str = "preferences",
 ) -> None:
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
@@ -338,7 +346,7 @@ def update_preferences(
         Membership.objects.filter(subscriber=subscriber, audience__in=left).delete()
         sequences.exit_audiences(subscriber, list(left))
         join(subscriber, [a for a in prefs.audiences if a.slug not in before])
-        record(subscriber, ConsentKind.PREFERENCES, "preferences", client, audiences=sorted(after))
+        record(subscriber, ConsentKind.PREFERENCES, channel, client, audiences=sorted(after))
 
 
 find = addresses.find  # the public name callers know

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.shortcuts import redirect, render
 
 from ..mail.palette import check
-from ..models import Practice
+from ..models import ApiToken, Practice, WebhookEndpoint
 from ..sequences import windows, words
 from ..sequences.windows import Window
 from ..subscribers import embed_origins
@@ -45,6 +45,18 @@ def _pause(practice: Practice) -> str:
     return "All sending is paused." if practice.sending_paused else "Sending as usual."
 
 
+def _tokens(practice: Practice) -> str:
+    count = ApiToken.objects.filter(revoked_at__isnull=True).count()
+    return f"{count} token{'s' * (count != 1)} may use the API."
+
+
+def _webhooks(practice: Practice) -> str:
+    off = WebhookEndpoint.objects.filter(active=False).count()
+    count = WebhookEndpoint.objects.count()
+    turned_off = f" {off} turned off after failing." if off else ""
+    return f"{count} address{'es' * (count != 1)} receive{'s' * (count == 1)} events.{turned_off}"
+
+
 SECTIONS: list[Section] = [
     Section(
         "workspace:settings_details",
@@ -65,6 +77,13 @@ SECTIONS: list[Section] = [
     ),
     Section("workspace:settings_embed", "Subscribe form on your blog", _blogs),
     Section("workspace:settings_pause", "Pause all sending", _pause),
+    Section("workspace:settings_tokens", "API tokens", _tokens),
+    Section("workspace:settings_webhooks", "Webhooks", _webhooks),
+    Section(
+        "workspace:settings_archive",
+        "Public archive",
+        lambda p: "Shown at /archive/." if p.archive_enabled else "Off: nothing is public.",
+    ),
 ]
 
 

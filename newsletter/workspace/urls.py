@@ -6,6 +6,7 @@ from . import (
     articles,
     auth,
     broadcasts,
+    connections,
     editor,
     editor_live,
     embed,
@@ -87,6 +88,15 @@ urlpatterns = [
     path("people/import/<int:pk>/report.csv", imports.import_report, name="import_report"),
     path("numbers/", numbers.overview, name="numbers"),
     path("numbers/sequences/<int:pk>/", numbers.funnel, name="funnel"),
+    path("settings/api/", connections.tokens, name="settings_tokens"),
+    path("settings/api/<int:pk>/revoke/", connections.token_revoke, name="settings_token_revoke"),
+    path("settings/webhooks/", connections.endpoints, name="settings_webhooks"),
+    path(
+        "settings/webhooks/<int:pk>/remove/",
+        connections.endpoint_remove,
+        name="settings_webhook_remove",
+    ),
+    path("settings/archive/", connections.archive, name="settings_archive"),
 ]
 for part, views in live:
     urlpatterns += [

@@ -46,6 +46,13 @@ class Practice(models.Model):
         default=False, help_text="Hold every newsletter and sequence email until turned off."
     )
     sending_paused_at = models.DateTimeField(null=True, blank=True)
+    # Pacing: the least time between two marketing emails to one reader.
+    min_hours_between_emails = models.PositiveSmallIntegerField(default=48)
+    one_sequence_at_a_time = models.BooleanField(default=True)
+    quiet_dates = models.TextField(blank=True, help_text="Dates nothing is sent, one a line.")
+    country = models.CharField(max_length=2, default="US")
+    hard_days = models.CharField(max_length=200, blank=True)
+    tone_words = models.TextField(blank=True)
     # The practice's own words on the subscribe journey; empty means the shipped text.
     confirmation_subject = models.CharField(
         max_length=200, blank=True, validators=[single_line, no_placeholders]

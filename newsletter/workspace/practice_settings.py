@@ -53,6 +53,7 @@ SECTIONS: list[Section] = [
     ),
     Section("workspace:settings_colour", "Brand colour", lambda p: f"{p.brand_colour}."),
     Section("workspace:settings_schedule", "When emails go out", _window),
+    Section("workspace:settings_pacing", "A gentle pace", lambda p: _pace(p)),
     Section(
         "workspace:settings_consent",
         "Consent wording",
@@ -66,6 +67,11 @@ SECTIONS: list[Section] = [
     Section("workspace:settings_embed", "Subscribe form on your blog", _blogs),
     Section("workspace:settings_pause", "Pause all sending", _pause),
 ]
+
+
+def _pace(practice: Practice) -> str:
+    hours = practice.min_hours_between_emails
+    return f"At most one email every {hours} hour{'s' * (hours != 1)} to each reader."
 
 
 def _has_words(practice: Practice) -> bool:

@@ -14,6 +14,7 @@ from . import (
     practice_settings,
     sending_pause,
     sequence,
+    settings_gentle,
     settings_words,
 )
 
@@ -60,6 +61,7 @@ urlpatterns = [
     path("settings/blog/", embed.embed, name="settings_embed"),
     path("settings/blog/<int:pk>/remove/", embed.remove_origin, name="settings_origin_remove"),
     path("settings/pause/", sending_pause.switch, name="settings_pause"),
+    path("settings/pace/", settings_gentle.pacing, name="settings_pacing"),
 ]
 for part, views in live:
     urlpatterns += [

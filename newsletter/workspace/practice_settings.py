@@ -55,6 +55,11 @@ SECTIONS: list[Section] = [
     Section("workspace:settings_schedule", "When emails go out", _window),
     Section("workspace:settings_pacing", "A gentle pace", lambda p: _pace(p)),
     Section(
+        "workspace:settings_tone",
+        "Words that don't push",
+        lambda p: f"{len(p.tone_words.splitlines())} phrases of your own, and the shipped list.",
+    ),
+    Section(
         "workspace:settings_consent",
         "Consent wording",
         lambda p: f"Version {p.current_consent().version} is in use.",

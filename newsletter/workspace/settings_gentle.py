@@ -33,3 +33,29 @@ class PacingForm(Described, forms.ModelForm):
 @staff_only
 def pacing(request: HttpRequest):
     return _model_form(request, PacingForm, "pacing.html", "The pace of emails is saved.")
+
+
+class ToneForm(Described, forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = ["tone_words"]
+        labels = {"tone_words": "Your own words that push"}
+        help_texts = {
+            "tone_words": "One phrase a line, optionally with a gentler one after “=”, for "
+            "example “spaces are filling up = there is room when you want it”. The editor "
+            "warns about these as well as the shipped list (urgency, shame or fear, promises "
+            "of cure, hard reading); it never stops you saving."
+        }
+        widgets = {"tone_words": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_tone_words(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["tone_words"].splitlines()]
+        long = [line for line in lines if len(line) > 200]
+        if long:
+            raise forms.ValidationError("Please keep each line under 200 characters.")
+        return "\n".join(line for line in lines if line)
+
+
+@staff_only
+def tone(request: HttpRequest):
+    return _model_form(request, ToneForm, "tone.html", "Your words are saved.")

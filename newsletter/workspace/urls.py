@@ -62,6 +62,7 @@ urlpatterns = [
     path("settings/blog/<int:pk>/remove/", embed.remove_origin, name="settings_origin_remove"),
     path("settings/pause/", sending_pause.switch, name="settings_pause"),
     path("settings/pace/", settings_gentle.pacing, name="settings_pacing"),
+    path("settings/tone/", settings_gentle.tone, name="settings_tone"),
 ]
 for part, views in live:
     urlpatterns += [

@@ -218,8 +218,10 @@ def test_the_gap_is_set_in_the_workspace_and_bad_input_changes_nothing(practice)
 
     therapist = logged_in()
     assert "/workspace/settings/pace/" in therapist.get("/workspace/settings/").content.decode()
-    answer = therapist.post("/workspace/settings/pace/", {"min_hours_between_emails": "0"})
+    answer = therapist.post(
+        "/workspace/settings/pace/", {"min_hours_between_emails": "0", "country": "US"}
+    )
     assert answer.status_code == 400 and "at least 1 hour" in answer.content.decode()
     assert Practice.get().min_hours_between_emails == 0  # the suite's practice, unchanged
-    therapist.post("/workspace/settings/pace/", {"min_hours_between_emails": "72"})
+    therapist.post("/workspace/settings/pace/", {"min_hours_between_emails": "72", "country": "US"})
     assert Practice.get().min_hours_between_emails == 72

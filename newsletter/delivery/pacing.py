@@ -6,12 +6,13 @@ The gap is the practice's `min_hours_between_emails`, or a week for a reader who
 broadcast; the confirmation and data-rights emails are not marketing). A reader with an
 email still on its way gets nothing else until it has left. The welcome (the first step,
 sent at once on confirming) to someone who has had no marketing email yet is never held.
+Nothing else goes out on a quiet date of the reader's own calendar (quiet_dates.py).
 """
 
 from datetime import datetime, timedelta
 
 from ..models import Delivery, Practice, Step, Subscriber
-from ..sequences import sequences, windows
+from ..sequences import quiet_dates, sequences, windows
 
 WEEK_HOURS = 168
 FEWER = "fewer"
@@ -76,7 +77,9 @@ def hold_until(
         return None
     if subscriber.pk in busy:
         return max(now + IN_ORDER_WAIT, busy[subscriber.pk] or now)
+    window = window or practice_window(practice)
     free = free_from(subscriber, practice)
-    if free is not None and free > now:
-        return opening(free, subscriber, practice, key, window)
-    return None
+    at = opening(free, subscriber, practice, key, window) if free and free > now else now
+    zone = sequences.zone_of(subscriber, practice)
+    at = quiet_dates.next_open(at, zone, practice, window, key)  # nothing on a quiet date
+    return None if at <= now else at

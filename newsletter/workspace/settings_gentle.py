@@ -1,10 +1,15 @@
 """Settings pages for a gentle pace: the gap between emails, one sequence at a time, quiet
 dates, and the practice's own words that push."""
 
+import re
+
+import holidays
 from django import forms
 from django.http import HttpRequest
+from django.utils import timezone
 
 from ..models import Practice
+from ..sequences import quiet_dates
 from .access import staff_only
 from .practice_settings import _model_form
 from .settings_forms import Described
@@ -25,14 +30,73 @@ class PacingForm(Described, forms.ModelForm):
         },
     )
 
+    hard_days = forms.MultipleChoiceField(
+        label="Days that are hard for many readers",
+        choices=list(quiet_dates.HARD_DAYS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Nothing goes out on these days for readers who are grieving or estranged; "
+        "the dates are worked out each year for your country.",
+    )
+
     class Meta:
         model = Practice
-        fields = ["min_hours_between_emails"]
+        fields = ["min_hours_between_emails", "country", "quiet_dates"]
+        labels = {"country": "Your country", "quiet_dates": "Your own quiet dates"}
+        help_texts = {
+            "quiet_dates": "One date a line: 2026-12-24 for one day, or 12-24 for every year. "
+            "Newsletters move to the next day and sequence emails wait, in each reader's own "
+            "calendar; the welcome on confirming is never held.",
+        }
+        widgets = {"quiet_dates": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = holidays.list_supported_countries()
+        choices = sorted(
+            ((code, _country_name(code)) for code in names if len(code) == 2),
+            key=lambda pair: pair[1],
+        )
+        self.fields["country"] = forms.ChoiceField(
+            label="Your country", choices=choices, help_text="For the dates of the days below."
+        )
+        self.initial.setdefault("hard_days", quiet_dates.chosen_of(self.instance))
+        self.order_fields(["min_hours_between_emails", "country", "hard_days", "quiet_dates"])
+
+    def clean_quiet_dates(self) -> str:
+        text = self.cleaned_data["quiet_dates"]
+        try:
+            quiet_dates.parse(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+    def save(self, commit=True):
+        self.instance.hard_days = ",".join(self.cleaned_data["hard_days"])
+        return super().save(commit)
+
+
+def _country_name(code: str) -> str:
+    """ "United Kingdom" for GB: the holidays package names each country's class."""
+    country = getattr(holidays, code, None)
+    named = [k.__name__ for k in getattr(country, "__mro__", [])[:3] if len(k.__name__) > 3]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", named[0]) if named else code
+
+
+def calendar(practice: Practice) -> list[tuple[str, list[str]]]:
+    """Each hard day's date this year and next, in the practice's country."""
+    year = timezone.now().year
+    rows = []
+    for key, name in quiet_dates.HARD_DAYS.items():
+        found = [quiet_dates.RULES[key](practice.country, y) for y in (year, year + 1)]
+        rows.append((name, [f"{day:%A} {day.day} {day:%B %Y}" for day in found if day]))
+    return rows
 
 
 @staff_only
 def pacing(request: HttpRequest):
-    return _model_form(request, PacingForm, "pacing.html", "The pace of emails is saved.")
+    extra = {"calendar": calendar(Practice.get())}
+    return _model_form(request, PacingForm, "pacing.html", "The pace of emails is saved.", extra)
 
 
 class ToneForm(Described, forms.ModelForm):

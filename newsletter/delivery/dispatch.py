@@ -108,6 +108,9 @@ def dispatch_chunk(now: datetime, practice: Practice, report: Report) -> int:
             busy[enrollment.subscriber_id] = now  # one email at a time
         sequences.advance(enrollment, steps[enrollment.sequence_id], now, practice)
     ids = _save(enrollments, rows)
+    ended = [e.pk for e in enrollments if e.status == Enrollment.Status.COMPLETED]
+    if ended:
+        sequences.start_waiting(ended, now, practice)  # one sequence at a time
     enqueue(ids, now, report)
     report.dispatched += len(ids)
     return len(enrollments)

@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..models import Practice, Subscriber
+from ..sequences import sequences
 from ..subscribers import data_links, subscriptions, tokens
 from .common import client
 from .forms import PaceForm, PauseForm, PreferencesForm
@@ -57,6 +58,7 @@ def preferences(request: HttpRequest, subscriber: Subscriber, token: str):
         "pace_form": PaceForm(initial={"pace": subscriber.pace}),
         "pace_saved": action == "pace" and status == 200,
         "practice": Practice.get(),
+        "reading_order": sequences.reading_order(subscriber),
     }
     return render(request, "newsletter/preferences.html", context, status=status)
 

@@ -41,9 +41,15 @@ class PacingForm(Described, forms.ModelForm):
 
     class Meta:
         model = Practice
-        fields = ["min_hours_between_emails", "country", "quiet_dates"]
-        labels = {"country": "Your country", "quiet_dates": "Your own quiet dates"}
+        fields = ["min_hours_between_emails", "one_sequence_at_a_time", "country", "quiet_dates"]
+        labels = {
+            "country": "Your country",
+            "quiet_dates": "Your own quiet dates",
+            "one_sequence_at_a_time": "One series at a time",
+        }
         help_texts = {
+            "one_sequence_at_a_time": "Someone who joins a second topic while a series is "
+            "under way starts the new series when the first one ends.",
             "quiet_dates": "One date a line: 2026-12-24 for one day, or 12-24 for every year. "
             "Newsletters move to the next day and sequence emails wait, in each reader's own "
             "calendar; the welcome on confirming is never held.",
@@ -61,7 +67,9 @@ class PacingForm(Described, forms.ModelForm):
             label="Your country", choices=choices, help_text="For the dates of the days below."
         )
         self.initial.setdefault("hard_days", quiet_dates.chosen_of(self.instance))
-        self.order_fields(["min_hours_between_emails", "country", "hard_days", "quiet_dates"])
+        self.order_fields(
+            ["min_hours_between_emails", "one_sequence_at_a_time", "country", "hard_days"]
+        )
 
     def clean_quiet_dates(self) -> str:
         text = self.cleaned_data["quiet_dates"]

@@ -101,3 +101,19 @@ def test_the_activation_count_says_who_starts_now_and_who_after(audience, second
     started = activation.activate_for_current_members(sequence, NOON)
     waiting = [e for e in started if e.subscriber == busy][0]
     assert waiting.next_send_at is None and waiting.waits_for is not None
+
+
+def test_the_activation_page_says_how_many_start_now_and_how_many_after(audience, second):
+    from .settings_pages import logged_in
+
+    make_sequence(second, delays=TWO, slug="busy")
+    busy = make_subscriber(second, "busy@example.com")
+    busy.audiences.add(audience)
+    sequences.enroll(busy, [second], NOON)
+    make_subscriber(audience, "free@example.com")
+    sequence = make_sequence(audience, delays=TWO, slug="new")
+    sequence.status = "draft"
+    sequence.save()
+    page = logged_in().get(f"/workspace/sequences/{sequence.pk}/status/?do=activate")
+    assert "1 start now" in page.content.decode()
+    assert "1 after their current sequence" in page.content.decode()

@@ -56,7 +56,11 @@ def clean_cache():
 
 @pytest.fixture
 def practice(db) -> Practice:
-    return demo.load_demo(sequences=False)
+    """The demo practice, without the gap between emails (tests of pacing set their own)."""
+    practice = demo.load_demo(sequences=False)
+    Practice.objects.filter(pk=practice.pk).update(min_hours_between_emails=0)
+    practice.min_hours_between_emails = 0
+    return practice
 
 
 @pytest.fixture

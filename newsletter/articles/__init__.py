@@ -10,7 +10,7 @@ from ..mail import placeholders
 from ..models import Audience, Practice, Sequence, Step
 from . import plaintext, splitting, webpage, wording
 from .document import Article, build, count_words, plain
-from .drafting import DEFAULT_DELAYS, draft_steps
+from .drafting import DEFAULT_DELAYS, draft_steps, tone_warnings
 from .reading import MAX_BYTES, ArticleError, front_matter, text_from_bytes
 
 __all__ = [
@@ -37,6 +37,7 @@ class Imported:
     steps: list[Step]
     warnings: list[str] = field(default_factory=list)
     signature: str = ""
+    tone: list[str] = field(default_factory=list)  # words that push, hard reading
 
     def as_json(self) -> dict:
         sequence = {
@@ -121,7 +122,8 @@ def import_article(
             status=Sequence.Status.DRAFT,
         )
         steps = [Step.objects.create(sequence=sequence, **draft) for draft in drafts]
-    return Imported(sequence, steps, warnings, signature)
+    tone = tone_warnings(drafts, Practice.get())
+    return Imported(sequence, steps, warnings, signature, tone)
 
 
 def _refuse_unknown_placeholders(drafts: list[dict]) -> None:

@@ -1,6 +1,6 @@
 """Chunks of an article become step drafts: subject, preview, body, delay, invitation."""
 
-from ..mail import lockscreen
+from ..mail import lockscreen, tone
 from ..models import Practice
 from . import wording
 from .document import Article, Block, plain
@@ -100,6 +100,17 @@ def _body(chunk: Chunk, position: int, count: int, article: Article, signoff: st
     if signoff:
         parts.append(signoff)
     return "\n\n".join(parts) + "\n"
+
+
+def tone_warnings(drafts: list[dict], practice: Practice) -> list[str]:
+    """Pushy words and hard reading in the drafted emails (warnings; the drafts are kept)."""
+    return [line for draft in drafts for line in _tone(draft, practice.tone_words)]
+
+
+def _tone(draft: dict, extra: str) -> list[str]:
+    short = " \n".join(draft.get(name) or "" for name in ("subject", "preview", "cta_text"))
+    found = tone.check(short, extra) + tone.check(draft.get("body") or "", extra, body=True)
+    return [f"Email {draft['position']}: {warning}" for warning in found]
 
 
 def _warnings(draft: dict, words: dict[str, str]) -> list[str]:

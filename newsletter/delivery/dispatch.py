@@ -27,7 +27,7 @@ from .. import queue
 from ..mail.emails import site_domain
 from ..models import Broadcast, Delivery, Enrollment, Practice, Sequence, Step, Subscriber
 from ..sequences import broadcasts, sequences
-from . import bulk
+from . import bulk, pacing
 
 Sending = Delivery.Status
 
@@ -53,7 +53,7 @@ def send_due(now: datetime | None = None) -> Report:
     while dispatch_chunk(now, practice, report):
         pass
     for broadcast_id in broadcasts.due_ids(now):
-        while dispatch_broadcast_chunk(broadcast_id, now, report):
+        while dispatch_broadcast_chunk(broadcast_id, now, report, practice):
             pass
     return report
 
@@ -87,21 +87,30 @@ def dispatch_chunk(now: datetime, practice: Practice, report: Report) -> int:
         return 0
     steps = _steps_of({e.sequence_id for e in enrollments})
     received, unfinished = _history(enrollments)
+    busy = pacing.in_flight({e.subscriber_id for e in enrollments})
     rows = []
     for enrollment in enrollments:
         if (enrollment.subscriber_id, enrollment.sequence_id) in unfinished:
             # The previous step is still on its way (a retry, a hold): keep the order.
-            enrollment.next_send_at = now + IN_ORDER_WAIT
+            waiting = busy.get(enrollment.subscriber_id)
+            enrollment.next_send_at = max(now + IN_ORDER_WAIT, waiting or now)
             report.rescheduled += 1
             continue
         step = _place(enrollment, steps[enrollment.sequence_id], now, practice)
         if step is None:
             report.rescheduled += 1
             continue
+        if _held(enrollment, step, now, practice, busy):
+            report.rescheduled += 1
+            continue
         if (enrollment.subscriber_id, step.pk) not in received:
             rows.append(ledger_row(enrollment.subscriber_id, now, step=step))
+            busy[enrollment.subscriber_id] = now  # one email at a time
         sequences.advance(enrollment, steps[enrollment.sequence_id], now, practice)
     ids = _save(enrollments, rows)
+    ended = [e.pk for e in enrollments if e.status == Enrollment.Status.COMPLETED]
+    if ended:
+        sequences.start_waiting(ended, now, practice)  # one sequence at a time
     enqueue(ids, now, report)
     report.dispatched += len(ids)
     return len(enrollments)
@@ -122,6 +131,17 @@ def _place(enrollment: Enrollment, steps, now: datetime, practice) -> object | N
     # Late (a pause, an outage, a changed window): wait for the next opening, spread.
     enrollment.next_send_at = sequences.due_at(enrollment, step, now, practice)
     return None
+
+
+def _held(enrollment: Enrollment, step, now: datetime, practice, busy: dict) -> bool:
+    """Reschedule the step when the reader's gap since their last email has not passed."""
+    key = f"{enrollment.subscriber_id}:{enrollment.sequence_id}:{step.position}"
+    window = sequences.window_of(enrollment.sequence, practice)
+    later = pacing.hold_until(enrollment.subscriber, step, now, practice, busy, key, window)
+    if later is None:
+        return False
+    enrollment.next_send_at = later
+    return True
 
 
 def _steps_of(sequence_ids: set[int]) -> dict[int, list]:
@@ -154,9 +174,10 @@ def _history(enrollments: list[Enrollment]) -> tuple[set, set]:
 LEDGER_FIELDS = ["subscriber", "step", "broadcast", "created_at", "next_attempt_at", "message_id"]
 
 
-def ledger_row(subscriber_id: int, now: datetime, step=None, broadcast=None) -> tuple:
-    """A new queued Delivery, in LEDGER_FIELDS order, for `bulk.insert_rows`."""
-    retry_at = now + timedelta(seconds=settings.SEND_REQUEUE_AFTER_SECONDS)
+def ledger_row(subscriber_id: int, now: datetime, step=None, broadcast=None, hold=None) -> tuple:
+    """A new queued Delivery, in LEDGER_FIELDS order, for `bulk.insert_rows`; a held row
+    goes to the workers at `hold` (when the reader's gap has passed)."""
+    retry_at = hold or now + timedelta(seconds=settings.SEND_REQUEUE_AFTER_SECONDS)
     # The Message-ID is recorded with the row, long before any send.
     return (
         subscriber_id,
@@ -185,7 +206,9 @@ def new_message_id() -> str:
 
 
 @transaction.atomic
-def dispatch_broadcast_chunk(broadcast_id: int, now: datetime, report: Report) -> int:
+def dispatch_broadcast_chunk(
+    broadcast_id: int, now: datetime, report: Report, practice: Practice | None = None
+) -> int:
     """Ledger rows for the next chunk of recipients, in subscriber order; 0 when done."""
     locked = Broadcast.objects.select_for_update(skip_locked=True).filter(pk=broadcast_id)
     broadcast = locked.filter(status__in=broadcasts.DISPATCHING).first()
@@ -199,13 +222,28 @@ def dispatch_broadcast_chunk(broadcast_id: int, now: datetime, report: Report) -
             broadcast.status = Broadcast.Status.SENT
             broadcast.save(update_fields=["status"])
         return 0
-    rows = [ledger_row(pk, now, broadcast=broadcast) for pk in recipient_ids]
-    created = bulk.insert_rows(Delivery, LEDGER_FIELDS, rows)
+    now_rows, held_rows = _broadcast_rows(broadcast, recipient_ids, now, practice or Practice.get())
+    created = bulk.insert_rows(Delivery, LEDGER_FIELDS, now_rows)
+    bulk.insert_rows(Delivery, LEDGER_FIELDS, held_rows)  # requeue_waiting sends them later
     if broadcast.status == Broadcast.Status.SCHEDULED:
         broadcast.status = Broadcast.Status.SENDING
         broadcast.save(update_fields=["status"])
     enqueue(created, now, report)
     return len(recipient_ids)
+
+
+def _broadcast_rows(broadcast, recipient_ids: list[int], now: datetime, practice: Practice):
+    """(rows to send now, rows held until the reader's gap has passed)."""
+    people = Subscriber.objects.only("pk", "time_zone", "pace", "last_marketing_at")
+    people = people.in_bulk(recipient_ids)
+    busy = pacing.in_flight(recipient_ids)
+    now_rows, held_rows = [], []
+    for pk in recipient_ids:
+        key = f"broadcast:{broadcast.pk}:{pk}"
+        hold = pacing.hold_until(people[pk], None, now, practice, busy, key)
+        row = ledger_row(pk, now, broadcast=broadcast, hold=hold)
+        (held_rows if hold else now_rows).append(row)
+    return now_rows, held_rows
 
 
 def _next_recipients(broadcast: Broadcast, size: int) -> list[int]:

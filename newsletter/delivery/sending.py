@@ -14,10 +14,19 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..mail import emails
-from ..models import Broadcast, Delivery, Enrollment, Sequence, Step, Subscriber, Suppression
+from ..models import (
+    Broadcast,
+    Delivery,
+    Enrollment,
+    Practice,
+    Sequence,
+    Step,
+    Subscriber,
+    Suppression,
+)
 from ..observability import counters
 from ..subscribers import addresses
-from . import batching, bulk, failures, pause, ratelimit
+from . import batching, bulk, failures, pacing, pause, ratelimit
 
 Row = Delivery.Status
 logger = logging.getLogger(__name__)
@@ -47,6 +56,7 @@ def send_batch(ids: list[int], now: datetime | None = None) -> Results:
     rows = claim(ids, now)
     results = Results()
     rows = recheck(rows, results)
+    rows = pace(rows, results, now)
     try:
         transmit(rows, results)
     finally:
@@ -140,6 +150,27 @@ def recheck(rows: list[Delivery], results: Results) -> list[Delivery]:
 
 
 HOLD = "hold"
+
+
+def pace(rows: list[Delivery], results: Results, now: datetime) -> list[Delivery]:
+    """Rows whose reader had an email within their gap wait for the gap to pass."""
+    if not rows:
+        return rows
+    practice = Practice.get()
+    sendable, taken = [], {}
+    for row in rows:
+        step = row.step if row.step_id else None
+        key = f"{row.subscriber_id}:{row.step_id}:{row.broadcast_id}"
+        reader = taken.get(row.subscriber_id, row.subscriber)
+        later = pacing.hold_until(reader, step, now, practice, {}, key)
+        if later is None:
+            sendable.append(row)
+            row.subscriber.last_marketing_at = now  # a second row to them in this batch waits
+            taken[row.subscriber_id] = row.subscriber
+            continue
+        _finish([row.pk], status=Row.QUEUED, next_attempt_at=later)
+        results.held += 1
+    return sendable
 
 
 def _stop_reason(row: Delivery, suppressed: set[str], exited: set[tuple[int, int]]) -> str:
@@ -315,6 +346,10 @@ def record(results: Results, now: datetime) -> None:
     sent_at = timezone.now()
     ids = [row.pk for row in results.sent]
     _finish(ids, status=Row.SENT, sent_at=sent_at, attempts=F("attempts") + 1)
+    # The reader's gap counts from the claim (every row in the ledger is a marketing email);
+    # the claim time is on the dispatcher's clock, as every due time is.
+    readers = {row.subscriber_id for row in results.sent}
+    Subscriber.objects.filter(pk__in=readers).update(last_marketing_at=now)
     bulk.update_rows(
         Delivery, [row for row in results.sent if row.esp_message_id], ["esp_message_id"]
     )

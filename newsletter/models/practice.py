@@ -49,6 +49,13 @@ class Practice(models.Model):
     archive_enabled = models.BooleanField(
         default=False, help_text="Show the newsletters marked for it at /archive/."
     )
+    # Pacing: the least time between two marketing emails to one reader.
+    min_hours_between_emails = models.PositiveSmallIntegerField(default=48)
+    one_sequence_at_a_time = models.BooleanField(default=True)
+    quiet_dates = models.TextField(blank=True, help_text="Dates nothing is sent, one a line.")
+    country = models.CharField(max_length=2, default="US")
+    hard_days = models.CharField(max_length=200, blank=True)
+    tone_words = models.TextField(blank=True)
     # The practice's own words on the subscribe journey; empty means the shipped text.
     confirmation_subject = models.CharField(
         max_length=200, blank=True, validators=[single_line, no_placeholders]

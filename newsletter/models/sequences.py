@@ -107,6 +107,10 @@ class Enrollment(models.Model):
     last_sent_at = models.DateTimeField(null=True, blank=True)
     enrolled_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # One sequence at a time: this one starts when `waits_for` ends (next_send_at is null).
+    waits_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followers"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["status", "next_send_at"])]

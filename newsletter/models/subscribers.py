@@ -42,6 +42,10 @@ class Subscriber(models.Model):
     )
     time_zone = models.CharField(max_length=64, blank=True)
     paused_until = models.DateTimeField(null=True, blank=True)
+    # "fewer": at most one email a week; "normal": the practice's own pace.
+    pace = models.CharField(max_length=8, default="normal")
+    # When the last newsletter or sequence email was handed to the transport.
+    last_marketing_at = models.DateTimeField(null=True, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
     audiences = models.ManyToManyField(
         "newsletter.Audience", through="Membership", related_name="subscribers", blank=True

@@ -30,6 +30,11 @@ MEMBER_STATUSES = (Subscriber.Status.ACTIVE, Subscriber.Status.PAUSED)
 class Plan:
     people: int
     days: int  # sending days the first emails are spread over (0 when nobody)
+    later: int = 0  # of the people, those who start after the sequence they are in now
+
+    @property
+    def now(self) -> int:
+        return self.people - self.later
 
 
 def current_members(sequence: Sequence) -> QuerySet[Subscriber]:
@@ -66,8 +71,19 @@ def per_day(practice: Practice, sequence: Sequence) -> int:
 def plan(sequence: Sequence, practice: Practice | None = None, now: datetime | None = None):
     """How many current members would start, and over how many sending days."""
     practice = practice or Practice.get()
-    people = current_members(sequence).count()
-    return Plan(people=people, days=len(_spans(people, sequence, practice, now or timezone.now())))
+    members = current_members(sequence)
+    people = members.count()
+    later = _busy(members, practice).count()
+    days = len(_spans(people - later, sequence, practice, now or timezone.now()))
+    return Plan(people=people, days=days, later=later)
+
+
+def _busy(members: QuerySet[Subscriber], practice: Practice) -> QuerySet[Subscriber]:
+    """Members already in another sequence: with one sequence at a time, they start later."""
+    if not practice.one_sequence_at_a_time:
+        return members.none()
+    active = Enrollment.objects.filter(subscriber=OuterRef("pk"), status=Enrollment.Status.ACTIVE)
+    return members.filter(Exists(active))
 
 
 @transaction.atomic
@@ -86,15 +102,25 @@ def enroll_current_members(sequence: Sequence, now: datetime) -> list[Enrollment
     members = list(current_members(sequence))
     if step is None or not members:
         return []
-    slots = spread(len(members), _spans(len(members), sequence, practice, now))
+    waiting = sequences.tails(m.pk for m in members) if practice.one_sequence_at_a_time else {}
+    starting = [m for m in members if m.pk not in waiting]
+    slots = spread(len(starting), _spans(len(starting), sequence, practice, now))
     zone = windows.zone_named(practice.default_time_zone, "UTC")
     earliest = windows.after_delay(now, step.delay_value, step.delay_unit, zone)
     created = []
-    for subscriber, slot in zip(members, slots, strict=True):
+    for subscriber, slot in zip(starting, slots, strict=True):
         enrollment = Enrollment(subscriber=subscriber, sequence=sequence, enrolled_at=now)
         enrollment.next_position = step.position
         enrollment.next_send_at = max(slot, earliest)
         created.append(enrollment)
+    for subscriber in members:
+        if subscriber.pk in waiting:  # starts when the sequence they are in now ends
+            enrollment = Enrollment(subscriber=subscriber, sequence=sequence, enrolled_at=now)
+            enrollment.next_position, enrollment.waits_for_id = (
+                step.position,
+                waiting[subscriber.pk],
+            )
+            created.append(enrollment)
     return Enrollment.objects.bulk_create(created, batch_size=1000)
 
 

@@ -1,5 +1,9 @@
 """Enroll subscribers in sequences, schedule their steps, and take them out again.
 
+One sequence at a time (a practice setting, on by default): a sequence joined while another
+is under way waits (next_send_at empty, `waits_for` the one before it) and starts from its
+first step when that one ends, in the order the reader joined.
+
 Re-entry rule: a subscriber is enrolled in a sequence once. When the sequence allows
 re-entry, someone who completed or left it can be enrolled again (on confirming again,
 resubscribing or rejoining its audience), but the ledger holds one delivery per subscriber
@@ -57,8 +61,11 @@ def enroll(subscriber: Subscriber, audiences: list[Audience], now: datetime) -> 
     """Enroll an active subscriber in every active sequence of these audiences, once."""
     practice = Practice.get()
     sequences = Sequence.objects.filter(audience__in=audiences, status=Sequence.Status.ACTIVE)
+    joined = {getattr(a, "pk", a): n for n, a in enumerate(audiences)}  # the order joined
+    ordered = sorted(sequences.distinct(), key=lambda s: (joined.get(s.audience_id, 0), s.pk))
+    current = tails([subscriber.pk]).get(subscriber.pk) if practice.one_sequence_at_a_time else None
     created = []
-    for sequence in sequences.distinct():
+    for sequence in ordered:
         if not _may_enroll(subscriber, sequence):
             continue
         step = step_from(live_steps(sequence), 1)
@@ -66,10 +73,45 @@ def enroll(subscriber: Subscriber, audiences: list[Audience], now: datetime) -> 
             continue
         enrollment = Enrollment(subscriber=subscriber, sequence=sequence, enrolled_at=now)
         enrollment.next_position = step.position
-        enrollment.next_send_at = due_at(enrollment, step, now, practice)
+        if current is None:
+            enrollment.next_send_at = due_at(enrollment, step, now, practice)
+        else:
+            enrollment.waits_for_id = current  # starts when the one before it ends
         enrollment.save()
         created.append(enrollment)
+        current = enrollment.pk if practice.one_sequence_at_a_time else None
     return created
+
+
+def tails(subscriber_ids) -> dict[int, int]:
+    """Each subscriber's last active enrollment (the one a new sequence waits for)."""
+    active = Enrollment.objects.filter(subscriber_id__in=list(subscriber_ids), status=Status.ACTIVE)
+    found: dict[int, int] = {}
+    for subscriber_id, pk in active.order_by("enrolled_at", "pk").values_list(
+        "subscriber_id", "pk"
+    ):
+        found[subscriber_id] = pk
+    return found
+
+
+def start_waiting(ended_ids, now: datetime, practice: Practice | None = None) -> int:
+    """Sequences that waited for these enrollments start now, each from its first step."""
+    followers = Enrollment.objects.filter(waits_for_id__in=list(ended_ids), status=Status.ACTIVE)
+    followers = list(followers.select_related("subscriber", "sequence"))
+    practice = practice or Practice.get()
+    for follower in followers:
+        step = step_from(live_steps(follower.sequence), follower.next_position)
+        follower.waits_for = None
+        follower.next_send_at = due_at(follower, step, now, practice) if step else now
+        follower.save(update_fields=["waits_for", "next_send_at"])
+    return len(followers)
+
+
+def reading_order(subscriber: Subscriber) -> list[tuple[str, str]]:
+    """(sequence name, the name of the sequence it waits for, or "") for each active one."""
+    active = Enrollment.objects.filter(subscriber=subscriber, status=Status.ACTIVE)
+    active = active.select_related("sequence", "waits_for__sequence").order_by("enrolled_at", "pk")
+    return [(e.sequence.name, e.waits_for.sequence.name if e.waits_for_id else "") for e in active]
 
 
 def _may_enroll(subscriber: Subscriber, sequence: Sequence) -> bool:
@@ -105,14 +147,17 @@ def exit_all(
     active = Enrollment.objects.filter(subscriber=subscriber, status=Status.ACTIVE)
     if audiences is not None:
         active = active.filter(sequence__audience__in=audiences)
-    sequence_ids = list(active.values_list("sequence_id", flat=True))
+    pairs = list(active.values_list("pk", "sequence_id"))
+    sequence_ids = [sequence_id for _, sequence_id in pairs]
     with transaction.atomic():
         Delivery.objects.filter(
             subscriber=subscriber, step__sequence_id__in=sequence_ids, status=Delivery.Status.QUEUED
         ).update(status=Delivery.Status.SKIPPED, last_error=f"left the sequence ({reason})")
-        return active.update(
+        ended = active.update(
             status=Status.EXITED, exit_reason=reason, ended_at=now or timezone.now()
         )
+        start_waiting([pk for pk, _ in pairs], now or timezone.now())
+        return ended
 
 
 def exit_audiences(subscriber: Subscriber, audiences: list[Audience]) -> int:

@@ -320,6 +320,22 @@ def end_expired_pauses(now: datetime | None = None) -> int:
     return count
 
 
+PACES = ("normal", "fewer")  # "fewer": at most one email a week
+
+
+def set_pace(subscriber: Subscriber, pace: str, client: Client | None = None) -> None:
+    """How often the reader wants email: the practice's pace, or at most one a week."""
+    if pace not in PACES:
+        raise ValidationError({"pace": ["Choose “Normal” or “Fewer emails”."]})
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.pace == pace:
+            return
+        subscriber.pace = pace
+        subscriber.save(update_fields=["pace"])
+        record(subscriber, ConsentKind.PREFERENCES, "preferences", client, pace=pace)
+
+
 @dataclass(frozen=True)
 class Preferences:
     first_name: str

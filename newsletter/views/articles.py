@@ -72,7 +72,7 @@ def _created(request, imported: articles.Imported):
         request, f"Draft “{sequence.name}” created with {len(imported.steps)} emails. "
         "Nothing is sent until you activate it.",
     )  # fmt: skip
-    for warning in imported.warnings:
+    for warning in imported.warnings + imported.tone:
         messages.warning(request, warning)
     try:
         return redirect(reverse("admin:newsletter_sequence_change", args=[sequence.pk]))

@@ -76,5 +76,11 @@ class PreferencesForm(forms.Form):
         return names.clean_first_name(self.cleaned_data["first_name"])
 
 
+class PaceForm(forms.Form):
+    pace = forms.ChoiceField(
+        choices=[("normal", "Normal"), ("fewer", "Fewer emails (at most one a week)")]
+    )
+
+
 class PauseForm(forms.Form):
     weeks = forms.TypedChoiceField(choices=[(w, f"{w} weeks") for w in PAUSE_WEEKS], coerce=int)

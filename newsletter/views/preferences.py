@@ -7,9 +7,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..models import Practice, Subscriber
+from ..sequences import sequences
 from ..subscribers import data_links, subscriptions, tokens
 from .common import client
-from .forms import PauseForm, PreferencesForm
+from .forms import PaceForm, PauseForm, PreferencesForm
 from .links import answers_test_links, invalid_link
 
 Status = Subscriber.Status
@@ -54,7 +55,10 @@ def preferences(request: HttpRequest, subscriber: Subscriber, token: str):
         "link_sent": action == "data_link" and status == 200,
         "failed": status == 400,
         "pause_form": PauseForm(),
+        "pace_form": PaceForm(initial={"pace": subscriber.pace}),
+        "pace_saved": action == "pace" and status == 200,
         "practice": Practice.get(),
+        "reading_order": sequences.reading_order(subscriber),
     }
     return render(request, "newsletter/preferences.html", context, status=status)
 
@@ -76,6 +80,14 @@ def _pause(request: HttpRequest, subscriber: Subscriber, form: PreferencesForm):
     return form, 200
 
 
+def _pace(request: HttpRequest, subscriber: Subscriber, form: PreferencesForm):
+    pace = PaceForm(request.POST)
+    if not pace.is_valid():
+        return form, 400
+    subscriptions.set_pace(subscriber, pace.cleaned_data["pace"], client(request))
+    return form, 200
+
+
 def _resume(request: HttpRequest, subscriber: Subscriber, form: PreferencesForm):
     subscriptions.resume(subscriber, client(request))
     return form, 200
@@ -90,7 +102,13 @@ def _unknown_action(request: HttpRequest, subscriber: Subscriber, form: Preferen
     return form, 400
 
 
-ACTIONS = {"save": _save, "pause": _pause, "resume": _resume, "data_link": _data_link}
+ACTIONS = {
+    "save": _save,
+    "pace": _pace,
+    "pause": _pause,
+    "resume": _resume,
+    "data_link": _data_link,
+}
 
 
 def _initial(subscriber: Subscriber) -> dict:

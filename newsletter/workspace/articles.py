@@ -71,7 +71,7 @@ def _created(request: HttpRequest, imported: articles.Imported):
         f"Draft “{sequence.name}” is ready with {count} email{'s' * (count != 1)}. "
         "Nothing is sent until you activate it.",
     )
-    for warning in imported.warnings:
+    for warning in imported.warnings + imported.tone:
         messages.warning(request, warning)
     try:
         return redirect(reverse("workspace:sequence", args=[sequence.pk]))

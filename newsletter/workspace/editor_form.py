@@ -7,7 +7,7 @@ from django import forms
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from ..mail import lockscreen, placeholders, previews
+from ..mail import lockscreen, placeholders, previews, tone
 from ..models import Broadcast, Enrollment, Practice, Sequence, Step, Subscriber
 from ..sequences import consequences, drafts, words
 
@@ -177,7 +177,15 @@ def warnings(fields: dict) -> dict:
         "preview_limit": PHONE_PREVIEW_CHARACTERS,
         "preview_cut": preview[:PHONE_PREVIEW_CHARACTERS],
         "has_image": bool(IMAGE.search(fields.get("body") or "")),
+        "tone": _tone(fields),
     }
+
+
+def _tone(fields: dict) -> list:
+    """Pushy words anywhere in the email, and the body's reading level (warnings only)."""
+    short = " \n".join(fields.get(name) or "" for name in ("subject", "preview", "cta_text"))
+    extra = Practice.get().tone_words
+    return tone.check(short, extra) + tone.check(fields.get("body") or "", extra, body=True)
 
 
 def preview_context(target, fields: dict, address: str) -> dict:

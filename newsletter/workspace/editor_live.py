@@ -51,7 +51,9 @@ def _live(view):
 @_live
 def preview(request, target, form):
     """The preview and, swapped in beside their fields, the warnings for what was typed."""
-    return _fragments(request, target, form, "preview", "subject_notes", "preview_notes", "images")
+    return _fragments(
+        request, target, form, "preview", "subject_notes", "preview_notes", "images", "tone_notes"
+    )
 
 
 @_live

@@ -101,9 +101,13 @@ def _started(started: list[Enrollment]) -> str:
     if not started:
         return "Nobody already in its audience could start it."
     zone = Practice.get().default_time_zone
-    moments = sorted(e.next_send_at for e in started)
+    moments = sorted(e.next_send_at for e in started if e.next_send_at)
+    later = len(started) - len(moments)
+    after = f" {words.people(later)} start it after their current sequence." if later else ""
+    if not moments:
+        return after.strip()
     first, last = words.moment(moments[0], zone), words.moment(moments[-1], zone)
     return (
-        f"{words.people(len(started))} already in its audience start it; their first emails go "
-        f"out between {first} and {last}."
+        f"{words.people(len(moments))} already in its audience start it now; their first emails "
+        f"go out between {first} and {last}.{after}"
     )

@@ -65,6 +65,12 @@ SECTIONS: list[Section] = [
     ),
     Section("workspace:settings_colour", "Brand colour", lambda p: f"{p.brand_colour}."),
     Section("workspace:settings_schedule", "When emails go out", _window),
+    Section("workspace:settings_pacing", "A gentle pace", lambda p: _pace(p)),
+    Section(
+        "workspace:settings_tone",
+        "Words that don't push",
+        lambda p: f"{len(p.tone_words.splitlines())} phrases of your own, and the shipped list.",
+    ),
     Section(
         "workspace:settings_consent",
         "Consent wording",
@@ -85,6 +91,11 @@ SECTIONS: list[Section] = [
         lambda p: "Shown at /archive/." if p.archive_enabled else "Off: nothing is public.",
     ),
 ]
+
+
+def _pace(practice: Practice) -> str:
+    hours = practice.min_hours_between_emails
+    return f"At most one email every {hours} hour{'s' * (hours != 1)} to each reader."
 
 
 def _has_words(practice: Practice) -> bool:

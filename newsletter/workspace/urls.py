@@ -19,6 +19,7 @@ from . import (
     practice_settings,
     sending_pause,
     sequence,
+    settings_gentle,
     settings_words,
     two_factor,
 )
@@ -97,6 +98,8 @@ urlpatterns = [
         name="settings_webhook_remove",
     ),
     path("settings/archive/", connections.archive, name="settings_archive"),
+    path("settings/pace/", settings_gentle.pacing, name="settings_pacing"),
+    path("settings/tone/", settings_gentle.tone, name="settings_tone"),
 ]
 for part, views in live:
     urlpatterns += [

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             )
         except articles.ArticleError as error:
             raise CommandError(str(error), returncode=1) from None
-        for warning in imported.warnings:
+        for warning in imported.warnings + imported.tone:
             self.stderr.write(warning)
         self.stdout.write(_json(imported) if options["json"] else _summary(imported))
 

@@ -84,3 +84,11 @@ def test_the_archive_switch_turns_the_public_archive_on_and_off(therapist, clien
     assert therapist.post(ARCHIVE, {"archive_enabled": "maybe"}).status_code == 400
     therapist.post(ARCHIVE, {"archive_enabled": "off"})
     assert not Practice.get().archive_enabled
+
+
+def test_making_a_token_is_in_the_audit_trail_without_its_value(therapist):
+    from newsletter.models import AuditEntry
+
+    therapist.post(TOKENS, {"name": "Zapier", "scopes": ["subscribers:read"]})
+    entry = AuditEntry.objects.get(action="token created")
+    assert entry.username == "therapist" and entry.detail == {"scopes": 1}

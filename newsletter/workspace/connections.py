@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from ..integrations import api_tokens, outbound, webhooks
 from ..models import Broadcast, Practice, WebhookEndpoint
+from ..observability import audit
 from .access import staff_only
 from .connections_forms import ArchiveForm, EndpointForm, TokenForm
 from .practice_settings import moment, page
@@ -29,6 +30,8 @@ def tokens(request: HttpRequest):
             except ValidationError as problem:
                 _refuse(form, problem)
             else:
+                scopes = len(created.token.scopes)
+                audit.record(request.user, "token created", created.token, scopes=scopes)
                 form = TokenForm()
         status = 200 if created else 400
     practice = Practice.get()
@@ -60,6 +63,7 @@ def endpoints(request: HttpRequest):
             except ValidationError as problem:
                 _refuse(form, problem)
             else:
+                audit.record(request.user, "webhook endpoint added", created)
                 form = EndpointForm()
         status = 200 if created else 400
     practice = Practice.get()

@@ -216,3 +216,16 @@ def test_a_broadcast_under_way_or_done_is_not_sent_again(therapist, letter, stat
     assert answer.status_code == 400 and "cannot be sent again" in answer.content.decode()
     letter.refresh_from_db()
     assert letter.status == status and letter.scheduled_at == NOW
+
+
+def test_a_broadcast_is_marked_for_the_archive_and_left_out_again(therapist, letter):
+    page = therapist.get(f"/workspace/broadcasts/{letter.pk}/").content.decode()
+    assert "Show it in the archive" in page
+    answer = therapist.post(f"/workspace/broadcasts/{letter.pk}/archive/", {"in_archive": "yes"})
+    assert answer.status_code == 302
+    letter.refresh_from_db()
+    assert letter.in_archive is True
+    therapist.post(f"/workspace/broadcasts/{letter.pk}/archive/", {"in_archive": "no"})
+    letter.refresh_from_db()
+    assert letter.in_archive is False
+    assert therapist.get(f"/workspace/broadcasts/{letter.pk}/archive/").status_code == 405

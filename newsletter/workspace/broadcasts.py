@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from ..mail import lockscreen, placeholders
 from ..models import Audience, Broadcast, Practice
@@ -130,6 +131,17 @@ def broadcast(request: HttpRequest, pk: int):
         form = WhenForm(initial={"when": "now"}, zone=_zone(practice), now=timezone.now())
     template = "workspace/broadcast.html#progress" if request.htmx else "workspace/broadcast.html"
     return render(request, template, _context(found, practice, form))
+
+
+@staff_only
+@require_POST
+def broadcast_archive(request: HttpRequest, pk: int):
+    """Show a newsletter in the public archive once sent, or leave it out."""
+    found = get_object_or_404(Broadcast, pk=pk)
+    shown = request.POST.get("in_archive") == "yes"
+    Broadcast.objects.filter(pk=found.pk).update(in_archive=shown)
+    messages.success(request, "It will be shown in the archive." if shown else "It is left out.")
+    return redirect("workspace:broadcast", pk=found.pk)
 
 
 @staff_only

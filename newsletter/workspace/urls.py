@@ -68,6 +68,7 @@ urlpatterns = [
     path("broadcasts/new/", broadcasts.broadcast_new, name="broadcast_new"),
     path("broadcasts/<int:pk>/", broadcasts.broadcast, name="broadcast"),
     path("broadcasts/<int:pk>/send/", broadcasts.broadcast_send, name="broadcast_send"),
+    path("broadcasts/<int:pk>/archive/", broadcasts.broadcast_archive, name="broadcast_archive"),
     path("broadcasts/<int:pk>/cancel/", broadcasts.broadcast_cancel, name="broadcast_cancel"),
     path("broadcasts/<int:pk>/resume/", broadcasts.broadcast_resume, name="broadcast_resume"),
     path("settings/", practice_settings.index, name="settings"),

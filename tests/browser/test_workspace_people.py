@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from newsletter.management import demo
 from newsletter.models import Audience, Delivery, Subscriber
-from tests.checks.tools import axe_violations
+from tests.browser.workspace_pages import accessible_on_desktop_and_phone, log_in
 from tests.chromium import screenshot_path
 from tests.sequencing import make_sequence, make_subscriber
 
@@ -35,21 +35,6 @@ def password(monkeypatch) -> str:
     make_subscriber(audience, "ada@example.com", first_name="Ada", time_zone="Europe/Paris")
     yield demo.create_therapist()
     connections.close_all()
-
-
-def log_in(page, live_server, password: str) -> None:
-    page.goto(live_server.url + "/workspace/login/")
-    page.get_by_label("Username").fill("therapist")
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Sequences", exact=True)).to_be_visible()
-
-
-def accessible_on_desktop_and_phone(page) -> None:
-    assert axe_violations(page) == []
-    page.set_viewport_size({"width": 390, "height": 844})
-    assert axe_violations(page) == []
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_the_therapist_finds_a_subscriber_and_pauses_them_for_four_weeks(

@@ -17,6 +17,10 @@ CACHES["default"]["KEY_PREFIX"] = "newsletter-test"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The live server's threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file rather than memory: Django shares one in-memory connection between the test and
+    # every live-server thread, and two overlapping requests (htmx) then break it.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["VAR_DIR"], "test.sqlite3")}  # noqa: F405
 # The send rate limiter still runs through Redis in tests, just never makes anyone wait.
 SEND_RATE_PER_SECOND = 100_000
 BOOKING_HOOK_SECRET = "test-booking-secret"

@@ -4,6 +4,7 @@ addresses the practice never wants mailed."""
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.utils import timezone
 
@@ -158,3 +159,13 @@ def test_a_paused_persons_next_email_is_said_to_wait_for_the_end_of_the_pause(re
     reader.refresh_from_db()
     [place] = people.places(reader, timezone.now())
     assert place.next_email.startswith("After their pause ends")
+
+
+def test_the_consent_trail_shows_the_wording_only_where_the_person_agreed_to_it(therapist, reader):
+    subscriptions.record(reader, "confirmed", "email link")
+    subscriptions.pause(reader, 4)
+    page = BeautifulSoup(therapist.get(f"/workspace/people/{reader.pk}/").content, "html.parser")
+    entries = {li.strong.text: li for li in page.select("ol.trail > li")}
+    assert entries["Confirmed by email"].blockquote.text.strip()
+    assert entries["Paused"].blockquote is None
+    assert "for 4 weeks" in entries["Paused"].text

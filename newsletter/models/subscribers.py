@@ -100,6 +100,11 @@ class ConsentKind(models.TextChoices):
     ERASED = "erased", "Data erased"
 
 
+AGREEMENTS = frozenset(
+    {ConsentKind.REQUESTED, ConsentKind.CONFIRMED, ConsentKind.RESUBSCRIBED, ConsentKind.IMPORTED}
+)
+
+
 class ConsentEvent(models.Model):
     """Append-only proof of consent (GDPR Art. 7(1)); erasure only anonymises rows."""
 
@@ -133,6 +138,12 @@ class ConsentEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Consent events are never deleted; erasure anonymises them.")
+
+    @property
+    def is_agreement(self) -> bool:
+        """An entry where the person agreed to the wording stored with it (every entry keeps
+        the wording current at its time; only these show it as what they agreed to)."""
+        return self.kind in AGREEMENTS
 
 
 class Suppression(models.Model):

@@ -127,7 +127,9 @@ def test_the_chart_scale_rounds_up_and_bars_keep_their_proportions():
     assert chart.top == 10
     assert [bar.height for bar in chart.up] == [120.0, 60.0, 0.0]
     assert chart.up[0].y == chart.top_y and chart.down[0].y == chart.baseline
-    assert chart.down[0].height == 24.0
+    assert (chart.down[0].height, chart.bottom, chart.bottom_y - chart.baseline) == (24.0, 2, 24.0)
+    more_left = charts.bars([1], [""], down=[20])  # the larger side gets the full height
+    assert (more_left.top, more_left.bottom, more_left.down[0].height) == (1, 20, 120.0)
 
 
 def test_week_labels_name_each_month_once():

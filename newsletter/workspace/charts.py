@@ -27,9 +27,11 @@ class Bar:
 class Chart:
     up: list[Bar]
     down: list[Bar]  # empty for a chart that only goes up
-    top: int  # the scale's largest value
+    top: int  # the scale's value at the top line
+    bottom: int  # and at the bottom line, below zero (0 for a chart that only goes up)
+    top_y: float
     baseline: float  # y of the zero line
-    height: float  # the viewBox's height
+    bottom_y: float
     width: int = WIDTH
     left: int = LEFT
 
@@ -38,16 +40,17 @@ class Chart:
         return self.width - RIGHT
 
     @property
+    def height(self) -> float:
+        return self.bottom_y + 28  # room for the labels under the bars
+
+    @property
     def label_y(self) -> float:
         return self.height - 6
 
     @property
-    def top_y(self) -> float:
-        return self.baseline - HEIGHT
-
-    @property
-    def bottom_y(self) -> float:
-        return self.baseline + HEIGHT
+    def bottom_labelled(self) -> bool:
+        """Room for the bottom line's number beside the zero's."""
+        return self.bottom_y - self.baseline >= 18
 
     @property
     def scale_x(self) -> int:
@@ -65,21 +68,22 @@ def nice(value: int) -> int:
 
 
 def bars(values: list[int], labels: list[str], down: list[int] | None = None) -> Chart:
-    """Bars for `values` above the line and, when given, `down` below it, on one scale."""
-    top = nice(max([*values, *(down or []), 1]))
+    """Bars for `values` above the line and, when given, `down` below it, on one scale: the
+    side with the larger values gets the full height, the other as much as it needs."""
+    top = nice(max([*values, 1]))
+    bottom = nice(max([*down, 1])) if down is not None else 0
+    unit = HEIGHT / max(top, bottom)
+    baseline = 8 + top * unit
     slot = (WIDTH - LEFT - RIGHT) / max(len(values), 1)
     gap = min(6.0, slot / 4)
-    baseline = float(HEIGHT + 8)
     up_bars = [
-        _bar(index, slot, gap, baseline, -value * HEIGHT / top, labels[index])
+        _bar(index, slot, gap, baseline, -value * unit, labels[index])
         for index, value in enumerate(values)
     ]
     down_bars = [
-        _bar(index, slot, gap, baseline, value * HEIGHT / top, "")
-        for index, value in enumerate(down or [])
+        _bar(index, slot, gap, baseline, value * unit, "") for index, value in enumerate(down or [])
     ]
-    height = baseline + (HEIGHT if down is not None else 0) + 28
-    return Chart(up_bars, down_bars, top, baseline, height)
+    return Chart(up_bars, down_bars, top, bottom, 8.0, baseline, baseline + bottom * unit)
 
 
 def _bar(index: int, slot: float, gap: float, baseline: float, length: float, label: str) -> Bar:

@@ -4,10 +4,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from ..models import Sequence
+from ..models import Practice, Sequence
 from ..stats import funnel as funnels
 from ..stats import health
 from .access import staff_only
+from .timeline import over_time
 
 BAR_WIDTH = 360  # the SVG bar's full length, in its own units
 
@@ -21,6 +22,7 @@ def overview(request: HttpRequest):
         "sequences": Sequence.objects.exclude(status=Sequence.Status.DRAFT).order_by("name"),
         "postmaster": health.POSTMASTER_TOOLS,
     }
+    context["over_time"] = over_time(timezone.now(), Practice.get())
     return render(request, "workspace/numbers.html", context)
 
 

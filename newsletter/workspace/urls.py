@@ -108,3 +108,7 @@ for part, views in live:
         path(f"sequences/<int:pk>/new/{part}/", views["new"], name=f"step_new_{part}"),
         path(f"broadcasts/<int:pk>/edit/{part}/", views["broadcast"], name=f"broadcast_{part}"),
     ]
+
+from . import timeline  # noqa: E402 (each later page adds its own lines here)
+
+urlpatterns.append(path("upcoming/", timeline.upcoming, name="upcoming"))

@@ -21,6 +21,7 @@ from . import (
     sequence,
     settings_gentle,
     settings_words,
+    timeline,
     two_factor,
 )
 
@@ -90,6 +91,7 @@ urlpatterns = [
     path("people/import/<int:pk>/report.csv", imports.import_report, name="import_report"),
     path("numbers/", numbers.overview, name="numbers"),
     path("numbers/sequences/<int:pk>/", numbers.funnel, name="funnel"),
+    path("upcoming/", timeline.upcoming, name="upcoming"),
     path("settings/api/", connections.tokens, name="settings_tokens"),
     path("settings/api/<int:pk>/revoke/", connections.token_revoke, name="settings_token_revoke"),
     path("settings/webhooks/", connections.endpoints, name="settings_webhooks"),
@@ -108,7 +110,3 @@ for part, views in live:
         path(f"sequences/<int:pk>/new/{part}/", views["new"], name=f"step_new_{part}"),
         path(f"broadcasts/<int:pk>/edit/{part}/", views["broadcast"], name=f"broadcast_{part}"),
     ]
-
-from . import timeline  # noqa: E402 (each later page adds its own lines here)
-
-urlpatterns.append(path("upcoming/", timeline.upcoming, name="upcoming"))

@@ -52,7 +52,8 @@ def main() -> None:
         wait_for(lambda: report_of(port) is not None)
         batch = run_phase(args, port, batch_ids[0], args.recipients, "newsletter.settings")
         seen = report_of(port)
-        single = run_phase(args, port, single_ids[0], args.single_recipients, "bench.batch_settings")
+        single_settings = "bench.batch_settings"
+        single = run_phase(args, port, single_ids[0], args.single_recipients, single_settings)
         seen_all = report_of(port)
     finally:
         mock.terminate()
@@ -64,8 +65,9 @@ def main() -> None:
         "emails_per_s": round(args.recipients / batch["seconds"], 1),
         "single_recipients": args.single_recipients,
         "single_per_s": round(args.single_recipients / single["seconds"], 1),
-        "ratio": round(single["seconds"] / args.single_recipients * args.recipients
-                       / batch["seconds"], 2),
+        "ratio": round(
+            single["seconds"] / args.single_recipients * args.recipients / batch["seconds"], 2
+        ),
         "peak_rss_mb": batch["peak_rss_mb"],
         "single_peak_rss_mb": single["peak_rss_mb"],
         "delivered_once": once_batch["ok"] and once_single["ok"],
@@ -83,7 +85,8 @@ def parse():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--single-recipients", type=int, default=10_000)
-    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE))
+    database = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE)
+    parser.add_argument("--database", default=database)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser.parse_args()
 
@@ -145,7 +148,8 @@ def run_phase(args, port: int, broadcast_id: int, count: int, settings_module: s
         wait_for(lambda: finished.count() >= count, timeout=900, every=0.2)
         seconds = time.perf_counter() - started
         peak = peak_rss_of(worker.pid)
-        statuses = set(Delivery.objects.filter(broadcast_id=broadcast_id).values_list("status", flat=True))
+        rows = Delivery.objects.filter(broadcast_id=broadcast_id)
+        statuses = set(rows.values_list("status", flat=True))
         if statuses != {"sent"}:
             raise SystemExit(f"rows ended {statuses}, not all sent")
     finally:

@@ -1,6 +1,10 @@
 """One batch message for many readers of a step: per-recipient values travel as merge data."""
 
+import json
+import re
+
 import pytest
+import requests
 from django.core import mail
 from django.test import override_settings
 
@@ -108,6 +112,53 @@ def test_sendgrid_is_told_how_its_merge_fields_are_written(batch, settings):
 
 
 def test_a_provider_that_escapes_or_cannot_merge_gets_one_message_per_reader(settings):
-    for esp in ("postmark", "amazon_ses", "resend", "sparkpost", "brevo"):
+    for esp in ("postmark", "amazon_ses", "resend", "sparkpost"):
         settings.MAILERS = {"default": {"BACKEND": f"anymail.backends.{esp}.EmailBackend"}}
         assert emails.merge_field_format() is None
+
+
+BREVO = {"default": {"BACKEND": "anymail.backends.brevo.EmailBackend"}}
+BREVO_FIELD = re.compile(r"\{% autoescape off %\}\{\{ params\.(\w+) \}\}\{% endautoescape %\}")
+
+
+@pytest.fixture
+def brevo_api(settings, monkeypatch):
+    """anymail's real Brevo backend, its HTTP call answered as Brevo's API answers a batch."""
+    settings.MAILERS = BREVO
+    settings.ANYMAIL = {**settings.ANYMAIL, "BREVO_API_KEY": "key"}
+    calls = []
+
+    def post(session, method, url, data=None, **kwargs):
+        payload = json.loads(data)
+        calls.append((url, payload))
+        response = requests.Response()
+        response.status_code = 201
+        ids = [f"<{n}@smtp-relay.mailin.fr>" for n in range(len(payload["messageVersions"]))]
+        response._content = json.dumps({"messageIds": ids}).encode()
+        return response
+
+    monkeypatch.setattr(requests.Session, "request", post)
+    return calls
+
+
+def test_brevo_gets_one_call_with_a_message_version_per_reader(batch, brevo_api):
+    message = emails.batch_message(batch)
+    message.send()
+    [(url, payload)] = brevo_api
+    assert url.endswith("/smtp/email")
+    versions = payload["messageVersions"]
+    assert [v["to"][0]["email"] for v in versions] == [d.subscriber.email for d in batch]
+    for delivery, version in zip(batch, versions, strict=True):
+        single = emails.message_for(delivery)
+
+        def brevo_fills(match, params=version["params"]):
+            return params[match.group(1)]  # autoescape off: the value as given
+
+        html = single.alternatives[0].content
+        assert BREVO_FIELD.sub(brevo_fills, payload["htmlContent"]) == html
+        assert BREVO_FIELD.sub(brevo_fills, payload["textContent"]) == single.body
+        headers = version["headers"]
+        assert headers["List-Unsubscribe"] == single.extra_headers["List-Unsubscribe"]
+        assert json.loads(headers["X-Mailin-custom"]) == {"delivery_id": str(delivery.pk)}
+    statuses = message.anymail_status.recipients
+    assert statuses[batch[1].subscriber.email].message_id == "<1@smtp-relay.mailin.fr>"

@@ -67,3 +67,66 @@ def test_an_unsubscribe_between_two_batch_calls_keeps_the_reader_out_of_the_seco
     ]
     assert len(results.sent) == 3 and results.skipped == 1
     assert Delivery.objects.get(subscriber=readers[-1]).status == "skipped"
+
+
+BREVO = {"default": {"BACKEND": "anymail.backends.brevo.EmailBackend"}}
+
+
+@pytest.fixture
+def brevo_calls(settings, monkeypatch):
+    """anymail's real Brevo backend; each HTTP call is answered as Brevo's API answers it."""
+    import json
+
+    import requests
+
+    settings.ANYMAIL = {**settings.ANYMAIL, "BREVO_API_KEY": "key"}
+    settings.ANYMAIL_BATCH_SIZES = {"brevo": 1000}
+    calls = []
+
+    def post(session, method, url, data=None, **kwargs):
+        payload = json.loads(data)
+        calls.append(payload)
+        versions = payload.get("messageVersions")
+        answer = (
+            {"messageIds": [f"<{n}@b>" for n in range(len(versions))]}
+            if versions
+            else {"messageId": f"<{len(calls)}@b>"}
+        )
+        response = requests.Response()
+        response.status_code = 201
+        response._content = json.dumps(answer).encode()
+        return response
+
+    monkeypatch.setattr(requests.Session, "request", post)
+    with override_settings(MAILERS=BREVO):
+        yield calls
+
+
+def test_brevo_gets_one_call_per_chunk(audience, brevo_calls):
+    make_sequence(audience)
+    for n in range(3):
+        enrolled(audience, f"p{n}@example.com", NOON)
+    report = dispatch.send_due(NOON)
+    results = sending.send_batch(report.tasks[0], NOON)
+    assert [len(call["messageVersions"]) for call in brevo_calls] == [3]
+    assert len(results.sent) == 3
+    assert sorted(Delivery.objects.values_list("esp_message_id", flat=True)) == [
+        "<0@b>",
+        "<1@b>",
+        "<2@b>",
+    ]
+
+
+def test_an_email_whose_text_holds_brevo_template_markers_goes_one_per_call(audience, brevo_calls):
+    from newsletter.models import Step
+
+    sequence = make_sequence(audience)
+    Step.objects.filter(sequence=sequence).update(body="Write {{ this }} as it is.")
+    for n in range(3):
+        enrolled(audience, f"p{n}@example.com", NOON)
+    report = dispatch.send_due(NOON)
+    results = sending.send_batch(report.tasks[0], NOON)
+    assert len(brevo_calls) == 3
+    assert all("messageVersions" not in call for call in brevo_calls)
+    assert "Write {{ this }} as it is." in brevo_calls[0]["htmlContent"]
+    assert len(results.sent) == 3

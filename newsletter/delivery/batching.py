@@ -9,10 +9,14 @@ from itertools import groupby
 from django.conf import settings
 
 from ..mail import emails
+from ..models import Practice
 from . import failures
 
 ACCEPTED = {"sent", "queued", "scheduled"}
 REJECTED = {"rejected", "invalid"}
+# ESPs whose merge fields are a template language: an email whose own text holds its
+# markers (an author's "{{") would be read as template code, so it goes one email per call.
+TEMPLATE_MARKERS = {"brevo": ("{{", "{%", "{#")}
 
 
 def batch_size() -> int:
@@ -22,15 +26,19 @@ def batch_size() -> int:
     return settings.ANYMAIL_BATCH_SIZES.get(emails.esp_name() or "", 0)
 
 
-def send_batches(connection, rows, results, limiter, size: int, still_active) -> None:
+def send_batches(connection, rows, results, limiter, size: int, still_active, one_each) -> None:
     """One call per `size` rows of the same email; `still_active(rows, results)` re-reads
-    opt-outs right before each call and returns the rows that may still go."""
+    opt-outs right before each call and returns the rows that may still go;
+    `one_each(connection, rows, results, limiter)` sends an email that cannot batch."""
 
     def source(row):
         return (row.step_id or 0, row.broadcast_id or 0)
 
     for _, same_email in groupby(sorted(rows, key=source), key=source):
         group = list(same_email)
+        if not merges_verbatim(group[0]):
+            one_each(connection, group, results, limiter)
+            continue
         for start in range(0, len(group), size):
             part = still_active(group[start : start + size], results)
             if not part:
@@ -38,6 +46,20 @@ def send_batches(connection, rows, results, limiter, size: int, still_active) ->
             limiter.acquire(len(part))
             if not _send_part(connection, part, results):
                 return
+
+
+def merges_verbatim(row) -> bool:
+    """False when the row's email holds the ESP's own template markers in its text."""
+    markers = TEMPLATE_MARKERS.get(emails.esp_name() or "", ())
+    if not markers:
+        return True
+    try:
+        rendered = emails.marketing_rendering(emails.source_of(row), Practice.get())
+    except Exception:  # noqa: BLE001 (the batch path reports it, row by row)
+        return True
+    texts = (rendered.subject, rendered.html, rendered.text)
+    literal = [part for parts in texts for part in parts[::2]]
+    return not any(marker in part for part in literal for marker in markers)
 
 
 def _send_part(connection, part, results) -> bool:

@@ -238,7 +238,9 @@ def transmit(rows: list[Delivery], results: Results) -> None:
     try:
         size = batching.batch_size()
         if size:
-            batching.send_batches(connection, rows, results, limiter, size, still_active)
+            batching.send_batches(
+                connection, rows, results, limiter, size, still_active, _send_each
+            )
         else:
             _send_each(connection, rows, results, limiter)
     finally:

@@ -19,12 +19,14 @@ from .rendering import Filled, Rendered, RenderError, token
 
 CTA_TEXT = "Book a free consultation"
 # anymail substitutes merge_data into the message body in each ESP's own syntax. Listed
-# only where substitution is verbatim (no HTML escaping of values, which are escaped here);
-# other ESPs (Postmark, Amazon SES, Resend, SMTP, ...) take one message per delivery.
+# only where substitution is verbatim (no HTML escaping of values, which are escaped here;
+# Brevo's template language escapes unless told not to); other ESPs (Postmark, Amazon SES,
+# Resend, SMTP, ...) take one message per delivery (bench/README.md says why for each).
 MERGE_FIELD_FORMATS = {
     "test": "%%{}%%",
     "mailgun": "%recipient.{}%",
     "sendgrid": "-{}-",
+    "brevo": "{{% autoescape off %}}{{{{ params.{} }}}}{{% endautoescape %}}",
 }
 
 

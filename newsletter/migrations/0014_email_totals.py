@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='delivery',
             name='counted',
-            field=models.PositiveSmallIntegerField(db_default=0, default=0, editable=False),
+            field=models.PositiveSmallIntegerField(default=0, editable=False),
         ),
         migrations.AddIndex(
             model_name='delivery',

@@ -190,7 +190,7 @@ class Delivery(models.Model):
     # Set once the row's counts went into its email's tally and its detail was removed.
     folded_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Which figures this row adds to its email's running totals (bits of stats.counting).
-    counted = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
+    counted = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name_plural = "deliveries"

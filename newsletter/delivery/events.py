@@ -78,7 +78,7 @@ def record(event: AnymailTrackingEvent, esp_name: str) -> None:
         return
     if delivery is not None:
         Delivery.objects.filter(pk=delivery.pk).update(event=outcome)
-        counting.refresh([delivery.pk])
+        counting.refresh([delivery.pk], event_only=True)
     if outcome == Delivery.Event.SOFT_BOUNCED:
         if delivery is None or soft_bounces_in_a_row(delivery) < settings.SOFT_BOUNCE_LIMIT:
             return

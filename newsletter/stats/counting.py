@@ -65,18 +65,23 @@ def hour_of(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
-def refresh(ids: Iterable[int]) -> int:
-    """Bring these ledger rows' share of the totals up to date; returns how many changed."""
+def refresh(ids: Iterable[int], event_only: bool = False) -> int:
+    """Bring these ledger rows' share of the totals up to date; returns how many changed.
+
+    `event_only`: only the provider's event changed (not the status or the send time), so
+    the click and unsubscribe bits stand as they are, and are not looked up again."""
     ids = sorted(set(ids))
     changed = 0
     for start in range(0, len(ids), CHUNK):
         with transaction.atomic():
-            changed += _refresh(ids[start : start + CHUNK])
+            changed += _refresh(ids[start : start + CHUNK], event_only)
     return changed
 
 
-def _refresh(ids: list[int]) -> int:
+def _refresh(ids: list[int], event_only: bool) -> int:
     rows = list(_locked(ids).values(*COLUMNS, "counted"))
+    if event_only:
+        return _apply(rows, _event_bits)
     clicks, unsubscribes = defaultdict(list), defaultdict(list)
     for delivery_id, at in Click.objects.filter(delivery_id__in=ids).values_list(
         "delivery_id", "created_at"
@@ -88,9 +93,21 @@ def _refresh(ids: list[int]) -> int:
     )
     for subscriber_id, at in unsubscribed.values_list("subscriber_id", "created_at"):
         unsubscribes[subscriber_id].append(at)
+    return _apply(
+        rows, lambda row: bits_of(row, clicks[row["pk"]], unsubscribes[row["subscriber_id"]])
+    )
+
+
+def _event_bits(row: dict) -> int:
+    kept = row["counted"] & (BITS["clicked"] | BITS["unsubscribed"])
+    return bits_of(row, [], []) | (kept if row["status"] == Delivery.Status.SENT else 0)
+
+
+def _apply(rows: list[dict], should) -> int:
+    """Store each row's new bits and add the differences to the totals."""
     per_email, per_hour, now_counts = defaultdict(Counter), defaultdict(Counter), defaultdict(list)
     for row in rows:
-        bits = bits_of(row, clicks[row["pk"]], unsubscribes[row["subscriber_id"]])
+        bits = should(row)
         if bits == row["counted"]:
             continue
         now_counts[bits].append(row["pk"])

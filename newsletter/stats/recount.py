@@ -20,7 +20,6 @@ from ..models.subscribers import ConsentKind
 from .counting import BITS, BOUNCED, DELIVERED, HOURLY, SCANNER_GRACE, UNSUBSCRIBE_WINDOW, Event
 
 FIGURES = (*BITS, "booked")
-CHUNK = 50_000
 
 
 @dataclass
@@ -88,13 +87,11 @@ def _rows(repair: bool) -> int:
     wrong = live.exclude(counted=F("should"))
     if not repair:
         return wrong.count()
-    fixed, last = 0, 0
-    while True:  # in chunks of ids, so no single statement holds the whole ledger
-        ids = list(wrong.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
-        if not ids:
-            return fixed
-        fixed += Delivery.objects.filter(pk__in=ids).update(counted=bits_expression())
-        last = ids[-1]
+    return (
+        Delivery.objects.filter(folded_at__isnull=True)
+        .exclude(counted=bits_expression())
+        .update(counted=bits_expression())
+    )
 
 
 def _bit_sums(names) -> dict:

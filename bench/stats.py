@@ -242,10 +242,8 @@ def replay(count: int, deliveries: int) -> float:
             continue
         pk = random.randrange(1, deliveries + 1)
         payloads.append(payload(pk, random.random()))
-    warm = client.post("/anymail/postmark/tracking/", payloads[0], content_type="application/json")
-    assert warm.status_code in (200, 400)  # loads the webhook's code before the clock starts
-    started = time.perf_counter()
-    for body in payloads:
+    started = None
+    for body in [payloads[0], *payloads]:  # the first loads the webhook's code, untimed
         response = client.post(
             "/anymail/postmark/tracking/",
             body,
@@ -254,6 +252,7 @@ def replay(count: int, deliveries: int) -> float:
         )
         if response.status_code != 200:
             raise SystemExit(f"the webhook answered {response.status_code}")
+        started = started or time.perf_counter()
     return round(count / (time.perf_counter() - started), 1)
 
 

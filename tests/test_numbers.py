@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from newsletter.management import demo
 from newsletter.models import Booking, ConsentEvent, Delivery, Subscriber
-from newsletter.stats import figures, funnel, health
+from newsletter.stats import figures, funnel, health, recount
 from tests.sequencing import make_sequence, make_subscriber
 
 NOW = timezone.now()
@@ -18,6 +18,11 @@ NOW = timezone.now()
 @pytest.fixture
 def sequence(audience):
     return make_sequence(audience)
+
+
+def counted() -> None:
+    """These tests write the ledger directly, behind the running totals: count them again."""
+    recount.recount(repair=True)
 
 
 def sent(step, count: int, start: int = 0, **fields) -> list[Delivery]:
@@ -51,6 +56,7 @@ def test_sent_delivered_bounced_and_complaints_are_counted_per_email(sequence):
     sent(step, 6, event="delivered")
     sent(step, 5, start=6, event="bounced")
     sent(step, 5, start=11, event="complained")
+    counted()
     result = figures.for_emails("step", [step.pk])[step.pk]
     assert (result.sent.value, result.delivered.value) == (16, 11)
     assert (result.bounced.value, result.complained.value) == (5, 5)
@@ -65,6 +71,7 @@ def test_clicks_within_ten_seconds_of_sending_are_link_scanners_and_not_counted(
         row.clicks.create(created_at=row.sent_at + timedelta(minutes=9))
     for row in rows[6:]:
         row.clicks.create(created_at=row.sent_at + timedelta(seconds=3))
+    counted()
     assert figures.for_emails("step", [step.pk])[step.pk].clicked.value == 6
 
 
@@ -75,6 +82,7 @@ def test_unsubscribes_count_for_the_emails_sent_in_the_seven_days_before(sequenc
     sent(second, 7)
     for row in rows[:5]:
         ConsentEvent.objects.create(subscriber=row.subscriber, kind="unsubscribed")
+    counted()
     found = figures.for_emails("step", [first.pk, second.pk])
     assert found[first.pk].unsubscribed.value == 0 and found[second.pk].unsubscribed.value == 5
 
@@ -85,6 +93,7 @@ def test_bookings_count_for_the_email_they_are_attributed_to_and_not_once_cancel
     for row in rows[:6]:
         Booking.objects.create(subscriber=row.subscriber, tool="hook", attributed_to=row)
     Booking.objects.filter(subscriber=rows[0].subscriber).update(cancelled_at=NOW)
+    counted()
     assert figures.for_emails("step", [step.pk])[step.pk].booked.value == 5
 
 
@@ -93,6 +102,7 @@ def test_the_funnel_compares_each_email_with_the_first_and_hides_small_bars(sequ
     sent(steps[0], 20)
     sent(steps[1], 10)
     sent(steps[2], 3)
+    counted()
     stages = funnel.stages(sequence)
     assert [s.kept for s in stages] == ["100.0 %", "50.0 %", "", ""]
     assert [s.bar for s in stages] == [1.0, 0.5, 0.0, 0.0]
@@ -113,6 +123,7 @@ def test_health_gives_rates_over_thirty_days_with_warnings_near_the_limits(seque
     sent(step, 6, start=94, event="bounced")
     old = sent(sequence.steps.get(position=2), 50, event="bounced")
     Delivery.objects.filter(pk__in=[r.pk for r in old]).update(sent_at=NOW - timedelta(days=31))
+    counted()
     result = health.last_30_days(NOW)
     assert (result.sent, result.bounced, result.bounce_rate) == (100, 6, "6.0 %")
     assert "5 %" in result.bounce_warning and result.complaint_warning == ""
@@ -136,6 +147,7 @@ def therapist(practice) -> Client:
 
 def test_the_numbers_page_warns_in_words_and_names_postmaster_tools(therapist, sequence):
     sent(sequence.steps.get(position=1), 3)
+    counted()
     page = therapist.get("/workspace/numbers/").content.decode()
     assert "Postmaster Tools" in page and "misses Gmail readers" in page
     assert "fewer than 5" in page and "Funnel of Welcome" in page
@@ -143,6 +155,7 @@ def test_the_numbers_page_warns_in_words_and_names_postmaster_tools(therapist, s
 
 def test_the_funnel_page_draws_its_chart_with_a_table_beside_it(therapist, sequence):
     sent(sequence.steps.get(position=1), 12)
+    counted()
     page = therapist.get(f"/workspace/numbers/sequences/{sequence.pk}/")
     html = page.content.decode()
     assert page.status_code == 200 and "<svg" in html and "<table" in html and ">12<" in html
@@ -153,6 +166,7 @@ def test_no_figure_on_the_numbers_pages_names_a_reader(therapist, sequence):
     rows = sent(sequence.steps.get(position=1), 6)
     for row in rows:
         row.clicks.create(created_at=row.sent_at + timedelta(minutes=1))
+    counted()
     for url in ("/workspace/numbers/", f"/workspace/numbers/sequences/{sequence.pk}/"):
         assert "@example.com" not in therapist.get(url).content.decode()
 

@@ -27,6 +27,7 @@ from .. import queue
 from ..mail.emails import site_domain
 from ..models import Broadcast, Delivery, Enrollment, Practice, Sequence, Step, Subscriber
 from ..sequences import broadcasts, sequences
+from ..stats import counting
 from . import bulk, pacing
 
 Sending = Delivery.Status
@@ -275,8 +276,11 @@ def reconcile_stale(now: datetime) -> int:
         status=Sending.SENDING,
         claimed_at__lt=now - timedelta(seconds=settings.SEND_STALE_AFTER_SECONDS),
     )
-    reported = stale.exclude(esp_message_id="", event="")
-    done = reported.update(status=Sending.SENT, claim_token="")
+    reported = list(stale.exclude(esp_message_id="", event="").values_list("pk", flat=True))
+    done = Delivery.objects.filter(pk__in=reported, status=Sending.SENDING).update(
+        status=Sending.SENT, claim_token=""
+    )
+    counting.refresh(reported)
     exhausted = stale.filter(attempts__gte=settings.SEND_MAX_ATTEMPTS - 1).update(
         status=Sending.FAILED, claim_token="", last_error="outcome unknown: the worker died"
     )

@@ -25,6 +25,7 @@ from ..models import Delivery, Subscriber, Suppression
 from ..models.subscribers import ConsentKind
 from ..observability import counters
 from ..sequences import sequences
+from ..stats import counting
 from ..subscribers import addresses, subscriptions
 from . import failures
 from .verdicts import Verdict, classify
@@ -77,6 +78,7 @@ def record(event: AnymailTrackingEvent, esp_name: str) -> None:
         return
     if delivery is not None:
         Delivery.objects.filter(pk=delivery.pk).update(event=outcome)
+        counting.refresh([delivery.pk], event_only=True)
     if outcome == Delivery.Event.SOFT_BOUNCED:
         if delivery is None or soft_bounces_in_a_row(delivery) < settings.SOFT_BOUNCE_LIMIT:
             return
@@ -91,7 +93,10 @@ def _refused(delivery: Delivery, event: AnymailTrackingEvent, esp_name: str, cou
     why = event.description or event.mta_response or event.reject_reason or "no reason given"
     error = f"Refused by {esp_name}: {why}"[:1000]
     fresh = Delivery.objects.filter(pk=delivery.pk).exclude(status=Sending.FAILED)
-    if fresh.update(status=Sending.FAILED, last_error=error) and counts:
+    if not fresh.update(status=Sending.FAILED, last_error=error):
+        return
+    counting.refresh([delivery.pk])
+    if counts:
         failures.count_streaks([(delivery, False)])
 
 

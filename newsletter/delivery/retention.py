@@ -3,8 +3,10 @@
 Ledger rows older than DETAIL_RETENTION_DAYS lose their error text, message ids, provider
 event and times, and their consultation-link clicks are deleted; what they counted (sent,
 failed, skipped, delivered, bounced, complained, clicks) is added to their email's
-`EmailTally` first, in the same transaction. The rows themselves stay: dispatch reads the
-past rows of each (subscriber, step) and broadcast so nobody gets an email twice.
+`EmailTally` first, in the same transaction; each row keeps what it adds to its email's
+running totals, and leaves the hourly health totals (which only look 30 days back). The rows
+themselves stay: dispatch reads the past rows of each (subscriber, step) and broadcast so
+nobody gets an email twice.
 """
 
 from datetime import datetime, timedelta
@@ -15,6 +17,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from ..models import Click, Delivery, EmailTally
+from ..stats import counting
 
 Row = Delivery.Status
 STATUS_COUNTS = {Row.SENT: "sent", Row.FAILED: "failed", Row.SKIPPED: "skipped"}
@@ -51,6 +54,7 @@ def fold_old_detail(now: datetime | None = None, chunk: int = 500) -> int:
             if not ids:
                 return folded
             _add_to_tallies(ids, now)
+            counting.forget_hours(ids)
             Click.objects.filter(delivery_id__in=ids).delete()
             Delivery.objects.filter(pk__in=ids).update(**BLANK, folded_at=now)
         folded += len(ids)

@@ -25,6 +25,7 @@ from ..models import (
     Suppression,
 )
 from ..observability import counters
+from ..stats import counting
 from ..subscribers import addresses
 from . import batching, bulk, failures, pacing, pause, ratelimit
 
@@ -363,6 +364,7 @@ def record(results: Results, now: datetime) -> None:
     later = now + timedelta(seconds=backoff(1)) if results.retry else now
     _finish([row.pk for row in results.untried], status=Row.QUEUED, next_attempt_at=later)
     failures.count_streaks(results.outcomes)
+    counting.refresh(ids)
 
 
 def _retry_or_fail(row: Delivery, error: str, now: datetime) -> None:

@@ -5,6 +5,7 @@ from .bookings import Booking
 from .content import ContentVersion, Draft
 from .imports import ListImport
 from .integrations import ApiToken, WebhookEndpoint, WebhookMessage
+from .numbers import EmailNumbers, SendHour
 from .practice import Audience, ConsentWording, EmbedOrigin, Practice
 from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
@@ -21,12 +22,14 @@ __all__ = [
     "ContentVersion",
     "Delivery",
     "Draft",
+    "EmailNumbers",
     "EmailTally",
     "EmbedOrigin",
     "Enrollment",
     "ListImport",
     "Membership",
     "Practice",
+    "SendHour",
     "Sequence",
     "Step",
     "Subscriber",

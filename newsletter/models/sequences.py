@@ -189,10 +189,13 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # Set once the row's counts went into its email's tally and its detail was removed.
     folded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Which figures this row adds to its email's running totals (bits of stats.counting).
+    counted = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name_plural = "deliveries"
         indexes = [
+            models.Index(fields=["sent_at"]),
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["claim_token"]),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ..integrations import outbound
 from ..models import Booking, Enrollment, Sequence, Subscriber
+from ..stats import counting
 from ..subscribers import addresses
 from . import attribution, sequences
 
@@ -41,13 +42,14 @@ def record(
         return Outcome.ALREADY
     try:
         with transaction.atomic():
-            Booking.objects.create(
+            stored = Booking.objects.create(
                 subscriber=subscriber,
                 tool=tool,
                 external_id=external_id,
                 booked_at=booked_at,
                 attributed_to=attribution.attributed_email(subscriber, booked_at),
             )
+            counting.booking(stored.attributed_to_id, +1)
             booked(subscriber, booked_at)
             outbound.emit("consultation.booked", subscriber)
     except IntegrityError:  # the same event arrived twice at once
@@ -67,6 +69,7 @@ def cancel(tool: str, external_id: str, now: datetime | None = None) -> Outcome:
             return Outcome.ALREADY
         booking.cancelled_at = now
         booking.save(update_fields=["cancelled_at"])
+        counting.booking(booking.attributed_to_id, -1)
         if not has_booked(booking.subscriber):
             _reinstate(booking.subscriber, now)
     return Outcome.CANCELLED
@@ -104,13 +107,15 @@ def mark_booked(address: str, now: datetime | None = None) -> int:
 
 def booked_by_practice(subscriber: Subscriber, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    Booking.objects.create(
-        subscriber=subscriber,
-        tool=Tool.PRACTICE,
-        booked_at=now,
-        attributed_to=attribution.attributed_email(subscriber, now),
-    )
-    return booked(subscriber, now)
+    with transaction.atomic():
+        stored = Booking.objects.create(
+            subscriber=subscriber,
+            tool=Tool.PRACTICE,
+            booked_at=now,
+            attributed_to=attribution.attributed_email(subscriber, now),
+        )
+        counting.booking(stored.attributed_to_id, +1)
+        return booked(subscriber, now)
 
 
 def booked(subscriber: Subscriber, now: datetime | None = None) -> int:

@@ -1,5 +1,6 @@
 """How each email did: sent, delivered, bounced, complaints, readers who clicked, unsubscribes,
-bookings; every figure from grouped queries, and every count below 5 hidden with its rates.
+bookings; every figure read from the running totals `counting` keeps, and every count below 5
+hidden with its rates.
 
 No open tracking, and no figure names a reader. A click within 10 seconds of the email leaving
 is a link scanner's, not a reader's, and is not counted. An unsubscribe counts against every
@@ -7,21 +8,17 @@ email its person was sent in the 7 days before it. A booking counts for the one 
 attribution rule owes it to; a cancelled booking does not count.
 """
 
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, fields
 
-from django.db.models import Count, F, Q
-
-from ..models import Booking, Click, Delivery
-from ..models.subscribers import ConsentKind
+from ..models import EmailNumbers
 from ..sequences import attribution
+from .counting import SCANNER_GRACE, UNSUBSCRIBE_WINDOW
 
 SMALL = 5
-SCANNER_SECONDS = 10
-SCANNER_GRACE = timedelta(seconds=SCANNER_SECONDS)
-UNSUBSCRIBE_DAYS = 7
+SCANNER_SECONDS = int(SCANNER_GRACE.total_seconds())
+UNSUBSCRIBE_DAYS = UNSUBSCRIBE_WINDOW.days
 BOOKING_WINDOW = attribution.WINDOW
-Event = Delivery.Event
+KINDS = {"step", "broadcast"}
 
 
 @dataclass(frozen=True)
@@ -71,55 +68,14 @@ class Figures:
         return {name: self.rate(name) for name in names}
 
 
-KEYS = {"step": "step_id", "broadcast": "broadcast_id"}
-
-
 def for_emails(kind: str, ids: list[int]) -> dict[int, Figures]:
     """Figures for these steps (kind "step") or broadcasts ("broadcast"), keyed by their id."""
-    key = KEYS[kind]
-    sent = Delivery.objects.filter(**{f"{key}__in": ids}, status=Delivery.Status.SENT)
-    columns = _ledger(sent, key)
-    columns["clicked"] = _grouped(_real_clicks(sent), f"delivery__{key}", "delivery_id")
-    columns["unsubscribed"] = _grouped(_unsubscribed(sent), key, "pk")
-    booked = Booking.objects.filter(**{f"attributed_to__{key}__in": ids}, cancelled_at__isnull=True)
-    columns["booked"] = _grouped(booked, f"attributed_to__{key}", "pk")
+    if kind not in KINDS:
+        raise KeyError(kind)
+    names = [f.name for f in fields(Figures)]
+    totals = EmailNumbers.objects.filter(kind=kind, email_id__in=ids).values("email_id", *names)
+    found = {row["email_id"]: row for row in totals}
     return {
-        pk: Figures(**{name: Number(column.get(pk, 0)) for name, column in columns.items()})
+        pk: Figures(**{name: Number(found.get(pk, {}).get(name, 0)) for name in names})
         for pk in ids
     }
-
-
-def _ledger(sent, key: str) -> dict[str, dict[int, int]]:
-    rows = (
-        sent.order_by()
-        .values(key)
-        .annotate(
-            sent=Count("pk"),
-            delivered=Count("pk", filter=Q(event__in=[Event.DELIVERED, Event.COMPLAINED])),
-            bounced=Count("pk", filter=Q(event__in=[Event.BOUNCED, Event.SOFT_BOUNCED])),
-            complained=Count("pk", filter=Q(event=Event.COMPLAINED)),
-        )
-    )
-    names = ("sent", "delivered", "bounced", "complained")
-    return {name: {row[key]: row[name] for row in rows} for name in names}
-
-
-def _real_clicks(sent):
-    """Clicks by readers: a GET within 10 seconds of the email leaving is a link scanner's."""
-    return Click.objects.filter(
-        delivery__in=sent, created_at__gte=F("delivery__sent_at") + SCANNER_GRACE
-    )
-
-
-def _unsubscribed(sent):
-    """Emails whose reader unsubscribed within 7 days after it was sent."""
-    return sent.filter(
-        subscriber__consent_events__kind=ConsentKind.UNSUBSCRIBED,
-        subscriber__consent_events__created_at__gte=F("sent_at"),
-        subscriber__consent_events__created_at__lte=F("sent_at") + timedelta(days=UNSUBSCRIBE_DAYS),
-    )
-
-
-def _grouped(rows, key: str, counted: str) -> dict[int, int]:
-    grouped = rows.order_by().values(key).annotate(n=Count(counted, distinct=True))
-    return {row[key]: row["n"] for row in grouped}

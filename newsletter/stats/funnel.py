@@ -3,7 +3,9 @@ which email leads to consultations; and every email's figures for the Numbers pa
 
 from dataclasses import dataclass
 
-from ..models import Broadcast, Sequence, Step
+from django.db.models import Exists, OuterRef
+
+from ..models import Broadcast, Delivery, Sequence, Step
 from .figures import Figures, Number, for_emails
 
 
@@ -44,7 +46,8 @@ def every_email() -> list[Row]:
         .select_related("sequence")
         .order_by("sequence__name", "position")
     )
-    broadcasts = list(Broadcast.objects.filter(deliveries__isnull=False).distinct())
+    went_out = Delivery.objects.filter(broadcast=OuterRef("pk"))
+    broadcasts = list(Broadcast.objects.filter(Exists(went_out)))
     broadcasts.sort(key=lambda b: b.scheduled_at or b.created_at, reverse=True)
     by_step = for_emails("step", [step.pk for step in steps])
     by_broadcast = for_emails("broadcast", [b.pk for b in broadcasts])

@@ -9,9 +9,10 @@ list's, never one email's.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
-from ..models import Delivery
+from ..models import Delivery, SendHour
+from . import counting
 from .figures import percent
 
 DAYS = 30
@@ -19,6 +20,7 @@ COMPLAINT_LIMIT, COMPLAINT_AIM = 0.003, 0.001
 BOUNCE_LIMIT, BOUNCE_NEAR = 0.05, 0.03
 POSTMASTER_TOOLS = "https://postmaster.google.com/"
 Event = Delivery.Event
+HOUR = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -39,21 +41,31 @@ class Health:
 
 
 def last_30_days(now: datetime) -> Health:
-    recent = Delivery.objects.filter(
-        status=Delivery.Status.SENT, sent_at__gte=now - timedelta(days=DAYS), sent_at__lte=now
-    )
-    totals = recent.aggregate(
+    """Whole hours from the hourly totals; only the two part-hours at the ends from the ledger."""
+    start = now - timedelta(days=DAYS)
+    first_hour = counting.hour_of(start)
+    if first_hour < start:
+        first_hour += HOUR
+    last_hour = counting.hour_of(now)
+    whole = SendHour.objects.filter(hour__gte=first_hour, hour__lt=last_hour)
+    totals = whole.aggregate(sent=Sum("sent"), bounced=Sum("bounced"), complained=Sum("complained"))
+    sent_rows = Delivery.objects.filter(status=Delivery.Status.SENT)
+    ends = sent_rows.filter(
+        Q(sent_at__gte=start, sent_at__lt=first_hour) | Q(sent_at__gte=last_hour, sent_at__lte=now)
+    ).aggregate(
         sent=Count("pk"),
         bounced=Count("pk", filter=Q(event__in=[Event.BOUNCED, Event.SOFT_BOUNCED])),
         complained=Count("pk", filter=Q(event=Event.COMPLAINED)),
     )
-    sent = totals["sent"]
+    sent, bounced, complained = (
+        (totals[n] or 0) + ends[n] for n in ("sent", "bounced", "complained")
+    )
     return Health(
         sent=sent,
-        bounced=totals["bounced"],
-        complained=totals["complained"],
-        bounce_warning=bounce_warning(totals["bounced"] / sent if sent else 0.0),
-        complaint_warning=complaint_warning(totals["complained"] / sent if sent else 0.0),
+        bounced=bounced,
+        complained=complained,
+        bounce_warning=bounce_warning(bounced / sent if sent else 0.0),
+        complaint_warning=complaint_warning(complained / sent if sent else 0.0),
     )
 
 

@@ -38,6 +38,7 @@ from ..models import (
 )
 from ..models.subscribers import ConsentKind
 from ..observability import audit
+from ..stats import counting
 from . import addresses, imports
 from .subscriptions import _now, record
 
@@ -161,7 +162,11 @@ def _clear_ledger(subscriber: Subscriber) -> None:
     errors = list(deliveries.exclude(last_error="").values_list("last_error", flat=True))
     _clear_pause_reasons(subscriber.email, errors)
     Click.objects.filter(delivery__subscriber=subscriber).delete()
+    standing = Booking.objects.filter(subscriber=subscriber, cancelled_at__isnull=True)
+    for delivery_id in standing.values_list("attributed_to_id", flat=True):
+        counting.booking(delivery_id, -1)
     Booking.objects.filter(subscriber=subscriber).delete()
+    counting.of_subscriber(subscriber.pk)  # the clicks went: the figures they made go too
     deliveries.filter(status=Delivery.Status.QUEUED).update(status=Delivery.Status.SKIPPED)
     deliveries.update(last_error="", esp_message_id="", message_id="")
 

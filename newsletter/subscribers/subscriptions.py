@@ -16,6 +16,7 @@ from ..models import Audience, ConsentEvent, Membership, Practice, Subscriber, S
 from ..models.subscribers import ConsentKind
 from ..observability import counters
 from ..sequences import sequences
+from ..stats import counting
 from . import addresses, ceiling
 
 Status = Subscriber.Status
@@ -63,7 +64,7 @@ def record(subscriber: Subscriber, kind: str, channel: str, client: Client | Non
     _count(kind, channel)
     keep_network = Practice.get().record_ip
     consent = _consent_fields(detail.pop("consent_version", None))
-    return ConsentEvent.objects.create(
+    event = ConsentEvent.objects.create(
         subscriber=subscriber,
         kind=kind,
         channel=channel,
@@ -74,6 +75,9 @@ def record(subscriber: Subscriber, kind: str, channel: str, client: Client | Non
         created_at=_now(),
         **consent,
     )
+    if kind == ConsentKind.UNSUBSCRIBED:  # it counts against the emails of the week before
+        counting.unsubscribed(subscriber.pk, event.created_at)
+    return event
 
 
 # Consent events that the metrics count (once the change commits), by metric name.

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 
 from ..mail import emails
 from ..models import Click, Delivery, Practice, Subscriber
+from ..stats import counting
 from ..subscribers import tokens
 from .links import answers_test_links, invalid_link
 
@@ -63,6 +64,7 @@ def click(request: HttpRequest, token: str):
         return _private(HttpResponseRedirect(practice.consultation_url))
     if request.method == "GET":  # link checkers send HEAD: not a reader's click
         Click.objects.create(delivery=delivery)
+        counting.refresh([delivery.pk])
     target = emails.source_of(delivery).cta_url or practice.consultation_url
     return _private(HttpResponseRedirect(with_utm(target, *campaign_of(delivery))))
 

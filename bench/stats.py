@@ -1,14 +1,16 @@
 """Benchmark the Numbers pages over a large ledger, and provider events with the totals on.
 
-    python bench/stats.py [--deliveries 1000000] [--database URL] [--events 3000] [--json]
+    python bench/stats.py [--deliveries 1000000] [--database URL] [--events 3000]
+                          [--per-post 100] [--json]
 
 Fills N deliveries (three sequences of five steps and five broadcasts) with their provider
 events, consultation-link clicks (some a link scanner's), unsubscribes and bookings on
-PostgreSQL with COPY, builds the running totals with the recount, then posts Postmark
-webhook payloads (new reports, a bounce after a delivery, replays of the same event) through
-Django's test client to the tracking webhook. Prints the dashboard's and a funnel's server
-time (median of 7 warm requests as staff), events ingested per second, and whether the
-totals equal a full recount afterwards.
+PostgreSQL with COPY, builds the running totals with the recount, then posts provider events
+(new reports, a bounce after a delivery, replays of the same event) through Django's test
+client to the tracking webhook: as SendGrid posts them, many events per post
+(`events_per_s`), and as Postmark posts them, one event per post (`single_events_per_s`).
+Prints the dashboard's and a funnel's server time (median of 7 warm requests as staff),
+events ingested per second, and whether the totals equal a full recount afterwards.
 """
 
 import argparse
@@ -33,7 +35,6 @@ def main() -> None:
     configure(args.database)
     from django.conf import settings
 
-    settings.ESP_NAME = "postmark"
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
     settings.ALLOWED_HOSTS = ["testserver"]
     settings.STAFF_2FA = "off"
@@ -54,7 +55,8 @@ def main() -> None:
     client = staff_client()
     dashboard = page_ms(client, "/workspace/numbers/")
     funnel = page_ms(client, f"/workspace/numbers/sequences/{sequences[0].pk}/")
-    events_per_s = replay(args.events, args.deliveries)
+    events_per_s = replay(args.events, args.deliveries, "sendgrid", args.per_post)
+    single_per_s = replay(args.events // 3, args.deliveries, "postmark", 1)
     started = time.perf_counter()
     matches = recount.recount().matches
     report = {
@@ -65,6 +67,7 @@ def main() -> None:
         "dashboard_ms": dashboard,
         "funnel_ms": funnel,
         "events_per_s": events_per_s,
+        "single_events_per_s": single_per_s,
         "recount_matches": matches,
     }
     if not args.json:
@@ -77,7 +80,8 @@ def parse():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--deliveries", type=int, default=1_000_000)
     parser.add_argument("--database", default=DATABASE)
-    parser.add_argument("--events", type=int, default=3000, help="webhook posts to replay")
+    parser.add_argument("--events", type=int, default=3000, help="provider events to replay")
+    parser.add_argument("--per-post", type=int, default=100, help="events per SendGrid post")
     parser.add_argument("--json", action="store_true", help="print one JSON object last")
     return parser.parse_args()
 
@@ -229,39 +233,46 @@ def page_ms(client, url: str, runs: int = 7) -> float:
     return round(statistics.median(times), 1)
 
 
-def replay(count: int, deliveries: int) -> float:
-    """Post Postmark tracking payloads; a fifth are replays of an event already sent."""
+def replay(count: int, deliveries: int, esp: str, per_post: int) -> float:
+    """Post `count` events as `esp` posts them; a fifth are replays of an event already sent."""
+    from django.conf import settings
     from django.test import Client
 
+    settings.ESP_NAME = esp
     client = Client()
     auth = "Basic " + base64.b64encode(SECRET.encode()).decode()
-    payloads = []
+    events = []
     for n in range(count):
-        if n % 5 == 4 and payloads:
-            payloads.append(payloads[-1])
+        if n % 5 == 4 and events:
+            events.append(events[-1])
             continue
         pk = random.randrange(1, deliveries + 1)
-        payloads.append(payload(pk, random.random()))
+        events.append(EVENTS[esp](pk, random.random()))
+    posts = [events[start : start + per_post] for start in range(0, count, per_post)]
+    bodies = [json.dumps(post if esp == "sendgrid" else post[0]) for post in posts]
     started = None
-    for body in [payloads[0], *payloads]:  # the first loads the webhook's code, untimed
+    for body in [bodies[0], *bodies]:  # the first loads the webhook's code, untimed
         response = client.post(
-            "/anymail/postmark/tracking/",
+            f"/anymail/{esp}/tracking/",
             body,
             content_type="application/json",
             headers={"Authorization": auth},
         )
         if response.status_code != 200:
-            raise SystemExit(f"the webhook answered {response.status_code}")
+            raise SystemExit(f"the {esp} webhook answered {response.status_code}")
         started = started or time.perf_counter()
     return round(count / (time.perf_counter() - started), 1)
 
 
-def payload(pk: int, chance: float) -> str:
+def reader_of(pk: int) -> int:
     from newsletter.models import Delivery
 
-    reader = Delivery.objects.filter(pk=pk).values_list("subscriber_id", flat=True).first()
+    return Delivery.objects.filter(pk=pk).values_list("subscriber_id", flat=True).first()
+
+
+def postmark(pk: int, chance: float) -> dict:
     base = {"MessageID": f"m{pk}", "Metadata": {"delivery_id": str(pk)}, "ServerID": 1}
-    address = f"r{reader}@example.com"
+    address = f"r{reader_of(pk)}@example.com"
     if chance < 0.9:
         record = {"RecordType": "Delivery", "Recipient": address, "Details": "OK"}
         record["DeliveredAt"] = "2026-11-03T15:00:00Z"
@@ -269,7 +280,23 @@ def payload(pk: int, chance: float) -> str:
         record = {"RecordType": "Bounce", "Type": "HardBounce", "TypeCode": 1, "Email": address}
         record |= {"BouncedAt": "2026-11-03T15:00:00Z", "Details": "smtp;550 5.1.1 no such user"}
         record |= {"Description": "no such user", "ID": pk, "Inactive": True}
-    return json.dumps(base | record)
+    return base | record
+
+
+def sendgrid(pk: int, chance: float) -> dict:
+    event = {
+        "email": f"r{reader_of(pk)}@example.com",
+        "timestamp": int(NOW.timestamp()),
+        "sg_event_id": f"e{pk}-{chance}",
+        "sg_message_id": f"m{pk}.filter0001",
+        "delivery_id": str(pk),  # the message's custom_args, merged into each event
+    }
+    if chance < 0.9:
+        return event | {"event": "delivered", "response": "250 OK"}
+    return event | {"event": "bounce", "type": "bounce", "status": "5.1.1", "reason": "no user"}
+
+
+EVENTS = {"postmark": postmark, "sendgrid": sendgrid}
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ reader as they should: delivered, soft or hard bounce, complaint, unsubscribe, o
 that is the sender's doing and leaves the reader alone."""
 
 import pytest
+from django.db import OperationalError
+from django.test import Client
 
 from newsletter.models import (
     Broadcast,
@@ -17,7 +19,7 @@ from newsletter.sequences import broadcasts
 
 from .provider_cases import CASES
 from .provider_effects import HARD, NOTHING, Effect
-from .provider_payloads import ses
+from .provider_payloads import sendgrid, ses
 from .providers import NOON, configure, sent_row
 from .sequencing import make_subscriber, run_pass
 
@@ -102,3 +104,26 @@ def test_a_sender_side_refusal_of_a_whole_broadcast_pauses_it_and_suppresses_nob
     assert [row.status for row in Delivery.objects.filter(pk__in=[r.pk for r in rows[:3]])] == [
         "failed"
     ] * 3
+
+
+def test_a_post_of_many_events_that_fails_part_way_changes_nothing(
+    settings, audience, sent, monkeypatch
+):
+    provider = configure(settings, "sendgrid")
+    other = make_subscriber(audience, "second@example.com")
+    second = Delivery.objects.create(
+        subscriber=other, step=sent.step, status="sent", sent_at=sent.sent_at
+    )
+    events = sendgrid(sent, "delivered") + sendgrid(second, "bounce", email=other.email)
+    applied = []
+
+    def fail_on_the_second(rows, **kwargs):
+        applied.append(rows)
+        if len(applied) == 2:
+            raise OperationalError("the database went away")
+
+    monkeypatch.setattr("newsletter.delivery.events.counting.refresh", fail_on_the_second)
+    response = provider.post(Client(raise_request_exception=False), events)
+    assert response.status_code == 500 and len(applied) == 2
+    assert list(Delivery.objects.order_by("pk").values_list("event", flat=True)) == ["", ""]
+    assert not Suppression.objects.exists()

@@ -7,6 +7,7 @@ import time
 from anymail.exceptions import AnymailError, AnymailWebhookValidationFailure
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
@@ -30,6 +31,9 @@ def provider_events(request: HttpRequest, esp: str) -> HttpResponse:
 
     A wrong signature or password answers 400 (anymail's check), a malformed payload 400, a
     missing webhook secret or library 503 (the provider retries later), never a 500.
+    One post is one transaction, however many events it carries (SendGrid posts hundreds):
+    one commit per post, and a post that fails part-way changes nothing, so the provider's
+    retry applies it whole (applying an event twice changes nothing more).
     """
     if not settings.ESP_NAME or esp != settings.ESP_NAME:
         raise Http404("No tracking webhook for this provider.")
@@ -38,7 +42,8 @@ def provider_events(request: HttpRequest, esp: str) -> HttpResponse:
     except Resolver404:
         raise Http404("anymail has no tracking webhook for this provider.") from None
     try:
-        return view(request)
+        with transaction.atomic():
+            return view(request)
     except AnymailWebhookValidationFailure:
         raise  # Django answers 400 and logs it as a security event
     except ImproperlyConfigured:

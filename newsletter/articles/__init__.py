@@ -114,6 +114,7 @@ def import_article(
     chunks = splitting.plan(article, emails=emails, frame_words=wording.EDGE_WORDS)
     drafts, warnings, signature = draft_steps(article, chunks, Practice.get())
     _refuse_unknown_placeholders(drafts)
+    warnings += length_warnings(drafts)
     with transaction.atomic():
         sequence = Sequence.objects.create(
             name=plain(article.title)[:200],
@@ -124,6 +125,26 @@ def import_article(
         steps = [Step.objects.create(sequence=sequence, **draft) for draft in drafts]
     tone = tone_warnings(drafts, Practice.get())
     return Imported(sequence, steps, warnings, signature, tone)
+
+
+def length_warnings(drafts: list[dict]) -> list[str]:
+    """A line for each email shorter or longer than an email reads well (an article too
+    short for one, a paragraph with no sentence break to cut at)."""
+    lines = []
+    for draft in drafts:
+        words = count_words(draft["body"])
+        if words < splitting.MIN_WORDS:
+            lines.append(
+                f"Email {draft['position']} is short ({words} words); emails read best "
+                f"at {splitting.MIN_WORDS} to {splitting.MAX_WORDS} words."
+            )
+        elif words > splitting.MAX_WORDS:
+            lines.append(
+                f"Email {draft['position']} is long ({words} words); emails read best "
+                f"at {splitting.MIN_WORDS} to {splitting.MAX_WORDS} words, so you may "
+                "want to shorten it or move some of it to the next email."
+            )
+    return lines
 
 
 def _refuse_unknown_placeholders(drafts: list[dict]) -> None:

@@ -250,7 +250,7 @@ def _broadcast_rows(broadcast, recipient_ids: list[int], now: datetime, practice
 def _next_recipients(broadcast: Broadcast, size: int) -> list[int]:
     # The broadcast's row lock serialises dispatchers, so "after the last one" is exact.
     last = broadcast.deliveries.aggregate(last=Max("subscriber_id"))["last"] or 0
-    people = broadcasts.recipients(broadcast.audiences.all()).filter(pk__gt=last)
+    people = broadcasts.recipients(broadcast.audiences.all(), after=last)
     return list(people.order_by("pk").values_list("pk", flat=True)[:size])
 
 

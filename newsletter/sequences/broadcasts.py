@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
-from ..models import Audience, Broadcast, Delivery, Practice, Subscriber
+from ..models import Audience, Broadcast, Delivery, Membership, Practice, Subscriber
 from . import sequences
 
 State = Broadcast.Status
@@ -17,13 +17,19 @@ Row = Delivery.Status
 DISPATCHING = (State.SCHEDULED, State.SENDING)
 
 
-def recipients(audiences) -> QuerySet[Subscriber]:
-    """Who a broadcast to these audiences goes to: active subscribers in any of them, once."""
+def recipients(audiences, after: int = 0) -> QuerySet[Subscriber]:
+    """Who a broadcast to these audiences goes to: active subscribers in any of them, once;
+    with `after`, only those whose id is above it (the next chunk to dispatch).
+
+    The bound is given to the memberships too: PostgreSQL does not carry `id > after` into
+    the semi-join, and would read every membership from the first for each chunk.
+    """
     audience_ids = [a.pk if isinstance(a, Audience) else a for a in audiences]
-    members = Subscriber.objects.filter(
-        status=Subscriber.Status.ACTIVE, membership__audience_id__in=audience_ids
+    member = Membership.objects.filter(
+        subscriber_id=OuterRef("pk"), audience_id__in=audience_ids, subscriber_id__gt=after
     )
-    return Subscriber.objects.filter(pk__in=members.values("pk"))
+    people = Subscriber.objects.filter(Exists(member), status=Subscriber.Status.ACTIVE)
+    return people.filter(pk__gt=after) if after else people
 
 
 def reach(broadcast: Broadcast) -> int:

@@ -28,14 +28,24 @@ class Window:
         return local.weekday() in self.days and self.start_hour <= local.hour < self.end_hour
 
     def next_opening(self, moment: datetime, zone: ZoneInfo) -> datetime:
-        """The first opening of the window strictly after `moment` (in UTC)."""
+        """The first opening of the window strictly after `moment` (in UTC).
+
+        An opening hour that a DST change skips opens the window when the clocks resume;
+        a day whose window the change skips entirely (2:00 to 3:00 on the day 2:00 becomes
+        3:00) has no opening.
+        """
         today = moment.astimezone(zone).date()
-        for offset in range(8):
+        for offset in range(15):
             day = today + timedelta(days=offset)
             opening = local_moment(datetime.combine(day, time(self.start_hour)), zone)
-            if day.weekday() in self.days and opening > moment:
+            if day.weekday() in self.days and opening > moment and self.contains(opening, zone):
                 return opening
         raise ValueError("A send window needs at least one weekday.")
+
+    def closing(self, opening: datetime, zone: ZoneInfo) -> datetime:
+        """When the window that is open at `opening` closes (in UTC)."""
+        midnight = datetime.combine(opening.astimezone(zone).date(), time())
+        return local_moment(midnight + timedelta(hours=self.end_hour), zone)
 
     @property
     def spread_seconds(self) -> int:
@@ -60,8 +70,11 @@ def zone_named(name: str, fallback: str) -> ZoneInfo:
 def after_delay(start: datetime, value: int, unit: str, zone: ZoneInfo) -> datetime:
     """`start` plus a delay; days count on the local calendar, so 10:00 stays 10:00 over DST."""
     if unit == "days":
-        local = start.astimezone(zone) + timedelta(days=value)  # wall-clock arithmetic
-        return local_moment(local.replace(tzinfo=None), zone)
+        local = start.astimezone(zone)
+        # Wall-clock arithmetic; the fold says which 1:30 is meant on the night the clocks go
+        # back, so no delay (not even 0 days) ends before it started.
+        later = (local + timedelta(days=value)).replace(fold=local.fold, tzinfo=None)
+        return local_moment(later, zone)
     return start + timedelta(**{unit: value})
 
 
@@ -75,4 +88,7 @@ def send_time(due: datetime, window: Window, zone: ZoneInfo, key: str, ignore: b
     """When an email due at `due` may go out: at once if inside the window, else spread."""
     if ignore or window.contains(due, zone):
         return due
-    return window.next_opening(due, zone) + spread_offset(key, window.spread_seconds)
+    opening = window.next_opening(due, zone)
+    # Spread within the window: a DST change can leave it shorter than its hours that day.
+    room = int((window.closing(opening, zone) - opening).total_seconds())
+    return opening + spread_offset(key, max(1, min(window.spread_seconds, room)))

@@ -335,14 +335,27 @@ async def load(args, port: int) -> tuple[list[dict], list[str]]:
         subscribe = await drive(sub, port, f"r{rate}")
         accepted += sub.accepted
         report(args, "subscribe", subscribe)
-        await asyncio.sleep(1)
+        await quiet(port)
         trivial = await drive(Stage("trivial", rate, args.trivial_seconds), port, "")
         report(args, "trivial", trivial)
         stages.append({"rate": rate, "subscribe": subscribe, "trivial": trivial})
         if not subscribe["held"]:
             break
-        await asyncio.sleep(1)
+        await quiet(port)
     return stages, accepted
+
+
+async def quiet(port: int, seconds: float = 60) -> None:
+    """Wait until requests left over from the last stage are answered (bounded), so that
+    each stage starts on an idle server."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    await asyncio.sleep(1)
+    while loop.time() < deadline:
+        started = loop.time()
+        if await loop.run_in_executor(None, answers, port) and loop.time() - started < 0.05:
+            return
+        await asyncio.sleep(0.5)
 
 
 def report(args, kind: str, s: dict) -> None:

@@ -58,12 +58,20 @@ def _now() -> datetime:
     return timezone.now()
 
 
-def record(subscriber: Subscriber, kind: str, channel: str, client: Client | None = None, **detail):
+def record(
+    subscriber: Subscriber,
+    kind: str,
+    channel: str,
+    client: Client | None = None,
+    practice: Practice | None = None,
+    **detail,
+):
     """Append a consent event; personal network data only when the practice keeps it."""
     client = client or Client()
+    practice = practice or Practice.get()
     _count(kind, channel)
-    keep_network = Practice.get().record_ip
-    consent = _consent_fields(detail.pop("consent_version", None))
+    keep_network = practice.record_ip
+    consent = _consent_fields(detail.pop("consent_version", None), practice)
     event = ConsentEvent.objects.create(
         subscriber=subscriber,
         kind=kind,
@@ -97,8 +105,8 @@ def _count(kind: str, channel: str) -> None:
         counters.count_on_commit(name)
 
 
-def _consent_fields(version: int | None) -> dict:
-    wording = Practice.get().current_consent()
+def _consent_fields(version: int | None, practice: Practice) -> dict:
+    wording = practice.current_consent()
     if version is not None and version != wording.version:
         from ..models import ConsentWording
 
@@ -133,22 +141,32 @@ def subscribe(request: SubscribeRequest, client: Client) -> Outcome:
         if _nothing_to_do(subscriber, audience):
             return Outcome.NOTHING_TO_DO
         detail = {"audience": audience.slug, "consent_version": request.consent_version}
-        record(subscriber, ConsentKind.REQUESTED, request.channel, client, **detail)
+        practice = Practice.get()
+        record(subscriber, ConsentKind.REQUESTED, request.channel, client, practice, **detail)
         return _send_confirmation(subscriber, [audience.pk], created)
 
 
 def _subscriber_for(
     email: str, request: SubscribeRequest, client: Client
 ) -> tuple[Subscriber, bool]:
-    """The locked row for this address, created pending if it is new."""
-    defaults = {
-        "email": email,
-        "first_name": request.first_name,
-        "time_zone": valid_time_zone(request.time_zone),
-        "source_url": client.source_url[:500],
-    }
-    rows = Subscriber.objects.select_for_update()
-    return rows.get_or_create(email_key=addresses.key(email), defaults=defaults)
+    """The locked row for this address, created pending if it is new.
+
+    A new row is inserted unless the address already has one (INSERT ... ON CONFLICT DO
+    NOTHING: no savepoint, and two requests for one new address never fail), then the row
+    is read locked; it is ours when it carries the public id just made. A new row already
+    says its confirmation is being sent, so that needs no second write.
+    """
+    fresh = Subscriber(
+        email=email,
+        email_key=addresses.key(email),
+        first_name=request.first_name,
+        time_zone=valid_time_zone(request.time_zone),
+        source_url=client.source_url[:500],
+        confirmation_sent_at=_now(),
+    )
+    Subscriber.objects.bulk_create([fresh], ignore_conflicts=True)
+    subscriber = Subscriber.objects.select_for_update().get(email_key=fresh.email_key)
+    return subscriber, subscriber.public_id == fresh.public_id
 
 
 def _nothing_to_do(subscriber: Subscriber, audience: Audience) -> bool:
@@ -168,7 +186,8 @@ def _send_confirmation(subscriber: Subscriber, audience_ids: list[int], fresh: b
         and now - subscriber.confirmation_sent_at < pause
     ):
         return Outcome.THROTTLED
-    Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
+    if not fresh:  # a new row was inserted with it
+        Subscriber.objects.filter(pk=subscriber.pk).update(confirmation_sent_at=now)
     if not ceiling.take():
         return Outcome.DEFERRED  # confirmations.resend_lost sends it in a later hour
     # robust: an unreachable broker is logged, never turned into an error page for the visitor.

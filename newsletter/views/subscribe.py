@@ -20,14 +20,21 @@ def origin_allowed(request: HttpRequest) -> bool:
     origin = request.headers.get("Origin")
     site = settings.SITE_URL.split("/", 3)[:3]
     # "null" comes from sandboxed frames and local files: any site can send it, so it is refused.
-    return origin in (None, "/".join(site)) or embed_origins.is_allowed(origin)
+    return origin in (None, "/".join(site)) or _embed_allowed(request)
 
 
 def embed_cors_allowed(sender, request: HttpRequest, **kwargs) -> bool:
     """CORS for the subscribe endpoint: the workspace's blogs plus ALLOWED_EMBED_ORIGINS,
     read on every request."""
-    origin = request.headers.get("Origin")
-    return request.path_info == "/subscribe/" and embed_origins.is_allowed(origin)
+    return request.path_info == "/subscribe/" and _embed_allowed(request)
+
+
+def _embed_allowed(request: HttpRequest) -> bool:
+    """Whether the request's Origin is an allowed blog, looked up once per request (the
+    CORS middleware and the view both ask)."""
+    if not hasattr(request, "_embed_allowed"):
+        request._embed_allowed = embed_origins.is_allowed(request.headers.get("Origin"))
+    return request._embed_allowed
 
 
 def _client_key(group: str, request: HttpRequest) -> str:

@@ -1,5 +1,6 @@
 """The data model, split by domain: tables and named querysets. Imports no domain package."""
 
+from .alerts import Alert, ProviderSignal, WeeklySummary
 from .audit import AuditEntry, EmailTally
 from .bookings import Booking
 from .content import ContentVersion, Draft
@@ -10,6 +11,7 @@ from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
 
 __all__ = [
+    "Alert",
     "AuditEntry",
     "ApiToken",
     "Audience",
@@ -27,10 +29,12 @@ __all__ = [
     "ListImport",
     "Membership",
     "Practice",
+    "ProviderSignal",
     "Sequence",
     "Step",
     "Subscriber",
     "Suppression",
     "WebhookEndpoint",
     "WebhookMessage",
+    "WeeklySummary",
 ]

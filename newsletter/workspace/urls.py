@@ -20,6 +20,7 @@ from . import (
     sending_pause,
     sequence,
     settings_gentle,
+    settings_summary,
     settings_words,
     two_factor,
 )
@@ -101,6 +102,7 @@ urlpatterns = [
     path("settings/archive/", connections.archive, name="settings_archive"),
     path("settings/pace/", settings_gentle.pacing, name="settings_pacing"),
     path("settings/tone/", settings_gentle.tone, name="settings_tone"),
+    path("settings/emails-to-you/", settings_summary.summary, name="settings_summary"),
 ]
 for part, views in live:
     urlpatterns += [

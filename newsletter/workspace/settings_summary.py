@@ -28,5 +28,6 @@ def summary(request: HttpRequest):
             said = "comes every Monday morning" if practice.weekly_summary else "is turned off"
             messages.success(request, f"The weekly summary {said}.")
             return redirect(request.path)
-    context = {"enabled": practice.weekly_summary, "inbox": inbox(practice)}
-    return page(request, "summary.html", context, status=400 if request.method == "POST" else 200)
+    refused = request.method == "POST"
+    context = {"enabled": practice.weekly_summary, "inbox": inbox(practice), "refused": refused}
+    return page(request, "summary.html", context, status=400 if refused else 200)

@@ -29,5 +29,10 @@ def summary(request: HttpRequest):
             messages.success(request, f"The weekly summary {said}.")
             return redirect(request.path)
     refused = request.method == "POST"
-    context = {"enabled": practice.weekly_summary, "inbox": inbox(practice), "refused": refused}
+    context = {
+        "enabled": practice.weekly_summary,
+        "inbox": inbox(practice),
+        "zone": practice.default_time_zone.replace("_", " "),
+        "refused": refused,
+    }
     return page(request, "summary.html", context, status=400 if refused else 200)

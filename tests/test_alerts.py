@@ -68,11 +68,13 @@ def test_a_sequence_that_pauses_itself_emails_the_practice_right_away_once(
     )
     with django_capture_on_commit_callbacks(execute=True):
         failures.count_streaks([(row, False), (row, False)])
+    assert "2 emails in a row could not be sent" in outbox[0].body
     sequence.refresh_from_db()
     assert sequence.status == "paused"
     [email] = outbox
     assert email.to == [practice.reply_to or practice.sender_email]
     assert email.subject == "Your sequence “Welcome” has stopped sending for now"
+    assert "2 emails in a row could not be sent" in email.body
     assert f"{settings.SITE_URL}/workspace/sequences/{sequence.pk}/" in email.body
     assert "reject@example.com" not in email.body and "550" not in email.body
     assert "List-Unsubscribe" not in email.extra_headers
@@ -123,7 +125,7 @@ def test_complaints_nearing_a_tenth_of_a_percent_alert_once_with_a_minimum_volum
     check()
     [email] = outbox
     assert email.subject == "Spam complaints are nearing 0.1 %"
-    assert "1 of the 1250 emails" in email.body and "0.08 %" in email.body
+    assert "1 of the 1,250 emails" in email.body and "0.08 %" in email.body
     assert "postmaster.google.com" in email.body and "/workspace/numbers/" in email.body
     check(NOW + timedelta(minutes=15))
     assert len(outbox) == 1

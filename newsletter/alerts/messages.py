@@ -8,6 +8,7 @@ page it links to shows it.
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 
@@ -16,6 +17,10 @@ from ..models import Broadcast, Practice
 from ..sequences import words
 from ..stats import health
 from . import conditions, provider_events
+
+# How providers spell their own names (anymail's names are lower case, with underscores).
+PROVIDERS = {"amazon_ses": "Amazon SES", "sendgrid": "SendGrid", "sparkpost": "SparkPost"}
+PROVIDERS |= {"mailersend": "MailerSend", "unisender_go": "UniSender Go"}
 
 
 def inbox(practice: Practice) -> str:
@@ -34,7 +39,13 @@ def alert(key: str, now: datetime) -> EmailMultiAlternatives | None:
     if key in (conditions.COMPLAINTS_NEAR_KEY, conditions.COMPLAINTS_OVER_KEY):
         figures = health.last_30_days(now)
         over = key == conditions.COMPLAINTS_OVER_KEY
-        context = {"over": over, "figures": figures, "postmaster": health.POSTMASTER_TOOLS}
+        context = {
+            "over": over,
+            "rate": figures.complaint_rate,
+            "complained": f"{figures.complained:,}",
+            "sent": f"{figures.sent:,}",
+            "postmaster": health.POSTMASTER_TOOLS,
+        }
         return send_to_practice("alert_complaints", {**context, "url": _page("numbers")})
     if key == conditions.SILENT:
         return _silent()
@@ -50,6 +61,7 @@ def _paused(key: str) -> EmailMultiAlternatives | None:
         "is_newsletter": is_newsletter,
         "name": subject.subject if is_newsletter else subject.name,
         "url": _page("broadcast" if is_newsletter else "sequence", subject.pk),
+        "failures": settings.SEND_AUTO_PAUSE_AFTER,
     }
     return send_to_practice("alert_paused", context)
 
@@ -58,11 +70,15 @@ def _silent() -> EmailMultiAlternatives:
     last = provider_events.last_seen()
     zone = Practice.get().default_time_zone
     context = {
-        "provider": (emails.esp_name() or "").replace("_", " ").title(),
+        "provider": _provider(emails.esp_name() or ""),
         "last_seen": words.moment(last, zone) if last else "",
         "url": _page("numbers"),
     }
     return send_to_practice("alert_silent", context)
+
+
+def _provider(name: str) -> str:
+    return PROVIDERS.get(name, name.replace("_", " ").title())
 
 
 def _page(name: str, *args) -> str:

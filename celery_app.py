@@ -42,6 +42,13 @@ app.conf.beat_schedule = {
         "task": "newsletter.tasks.fold_old_detail",
         "schedule": crontab(hour=3, minute=45),
     },
+    # Alerts to the practice (self-paused sending, spam complaints, a silent provider).
+    "check-alerts": {"task": "newsletter.tasks.check_alerts", "schedule": 900.0},
+    # Hourly: the Monday summary goes once Monday morning comes in the practice's time zone.
+    "check-weekly-summary": {
+        "task": "newsletter.tasks.check_weekly_summary",
+        "schedule": crontab(minute=5),
+    },
 }
 
 

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from celery import shared_task
 
+from .alerts import raising, weekly
 from .delivery import dispatch, retention, sending
 from .integrations import webhooks
 from .observability import counters
@@ -86,3 +87,18 @@ def send_webhook(message_id: int) -> str | None:
 
 def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+@shared_task
+def check_alerts() -> int:
+    return raising.check()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_alert(key: str) -> bool:
+    return raising.send(key)
+
+
+@shared_task
+def check_weekly_summary() -> bool:
+    return weekly.send_if_due()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 APP = Path(__file__).resolve().parent.parent / "newsletter"
-DOMAIN = ("subscribers", "sequences", "delivery", "mail", "articles")
+DOMAIN = ("subscribers", "sequences", "delivery", "mail", "articles", "alerts")
 ADAPTERS = ("views", "admin", "management", "tasks", "urls", "apps")
 
 

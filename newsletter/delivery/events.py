@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.dispatch import receiver
 
+from ..alerts import provider_events
 from ..integrations import outbound
 from ..models import Delivery, Subscriber, Suppression
 from ..models.subscribers import ConsentKind
@@ -54,6 +55,7 @@ def on_tracking(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) ->
 def record(event: AnymailTrackingEvent, esp_name: str) -> None:
     """Apply one provider event; unknown messages and event types change nothing."""
     verdict = classify(event, esp_name)
+    provider_events.seen()
     counters.count("newsletter_provider_events", type=str(event.event_type or "unknown"))
     if verdict == Verdict.IGNORED:
         return

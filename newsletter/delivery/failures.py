@@ -9,10 +9,13 @@ from django.db import Error as DatabaseError
 from django.db.models import F
 from redis import RedisError
 
+from .. import queue
 from ..models import Broadcast, Delivery, Sequence
 
 # What an auto-pause reason puts before the quoted error (erasure looks for it).
 QUOTED_ERROR = "Last error: "
+# How every auto-pause reason starts (the practice is emailed about these pauses).
+AUTO_PAUSED = "Paused after "
 # HTTP statuses from an ESP API that are worth retrying; every other 4xx is a rejection.
 RETRYABLE_HTTP = {408, 409, 425, 429}
 # Our own infrastructure failing (database, Redis, the machine): the rows wait, uncounted.
@@ -92,11 +95,12 @@ def _pause_if_failing(model, pk: int) -> None:
     limit = settings.SEND_AUTO_PAUSE_AFTER
     last = Delivery.objects.filter(**{_field(model): pk}).exclude(last_error="")
     error = last.order_by("-pk").values_list("last_error", flat=True).first() or ""
-    reason = f"Paused after {limit} failed sends in a row. {QUOTED_ERROR}{error}"[:300]
+    reason = f"{AUTO_PAUSED}{limit} failed sends in a row. {QUOTED_ERROR}{error}"[:300]
     running = model.objects.filter(pk=pk, consecutive_failures__gte=limit)
     # A broadcast already sent is not paused by a provider's late report about it.
     running = running.exclude(status__in=[model.Status.PAUSED, "archived", "cancelled", "sent"])
-    running.update(status=model.Status.PAUSED, paused_reason=reason)
+    if running.update(status=model.Status.PAUSED, paused_reason=reason):
+        queue.enqueue("check_alerts")  # the practice hears of it right away
 
 
 def _field(model) -> str:

@@ -1,5 +1,6 @@
 """The data model, split by domain: tables and named querysets. Imports no domain package."""
 
+from .alerts import Alert, ProviderSignal, WeeklySummary
 from .audit import AuditEntry, EmailTally
 from .bookings import Booking
 from .content import ContentVersion, Draft
@@ -11,6 +12,7 @@ from .sequences import Broadcast, Click, Delivery, Enrollment, Sequence, Step
 from .subscribers import ConsentEvent, Membership, Subscriber, Suppression
 
 __all__ = [
+    "Alert",
     "AuditEntry",
     "ApiToken",
     "Audience",
@@ -29,6 +31,7 @@ __all__ = [
     "ListImport",
     "Membership",
     "Practice",
+    "ProviderSignal",
     "SendHour",
     "Sequence",
     "Step",
@@ -36,4 +39,5 @@ __all__ = [
     "Suppression",
     "WebhookEndpoint",
     "WebhookMessage",
+    "WeeklySummary",
 ]

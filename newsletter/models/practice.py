@@ -46,6 +46,9 @@ class Practice(models.Model):
         default=False, help_text="Hold every newsletter and sequence email until turned off."
     )
     sending_paused_at = models.DateTimeField(null=True, blank=True)
+    weekly_summary = models.BooleanField(
+        default=True, help_text="Email the practice a summary of last week every Monday morning."
+    )
     archive_enabled = models.BooleanField(
         default=False, help_text="Show the newsletters marked for it at /archive/."
     )

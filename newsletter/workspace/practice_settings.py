@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 
+from ..alerts.messages import inbox
 from ..mail.palette import check
 from ..models import ApiToken, Practice, WebhookEndpoint
 from ..sequences import windows, words
@@ -90,12 +91,18 @@ SECTIONS: list[Section] = [
         "Public archive",
         lambda p: "Shown at /archive/." if p.archive_enabled else "Off: nothing is public.",
     ),
+    Section("workspace:settings_summary", "Emails to you", lambda p: _to_you(p)),
 ]
 
 
 def _pace(practice: Practice) -> str:
     hours = practice.min_hours_between_emails
     return f"At most one email every {hours} hour{'s' * (hours != 1)} to each reader."
+
+
+def _to_you(practice: Practice) -> str:
+    state = "every Monday morning" if practice.weekly_summary else "off"
+    return f"Alerts right away; the Monday summary {state}. Both go to {inbox(practice)}."
 
 
 def _has_words(practice: Practice) -> bool:

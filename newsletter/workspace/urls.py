@@ -20,6 +20,7 @@ from . import (
     sending_pause,
     sequence,
     settings_gentle,
+    settings_summary,
     settings_words,
     timeline,
     two_factor,
@@ -103,6 +104,7 @@ urlpatterns = [
     path("settings/archive/", connections.archive, name="settings_archive"),
     path("settings/pace/", settings_gentle.pacing, name="settings_pacing"),
     path("settings/tone/", settings_gentle.tone, name="settings_tone"),
+    path("settings/emails-to-you/", settings_summary.summary, name="settings_summary"),
 ]
 for part, views in live:
     urlpatterns += [

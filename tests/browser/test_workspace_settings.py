@@ -15,6 +15,7 @@ from tests.sequencing import enrolled, make_sequence
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = ["", "details/", "colour/", "sending-times/", "consent/", "words/", "blog/", "pause/"]
+PAGES.append("emails-to-you/")
 
 
 @pytest.fixture

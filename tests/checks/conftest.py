@@ -1,8 +1,12 @@
-"""The emails every check looks at: each step of the shipped sequence, a sample sequence and the
-confirmation."""
+"""The emails every check looks at: each step of the shipped sequence, a sample sequence, the
+confirmation, and the practice's own alerts and Monday summary."""
+
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
+from newsletter.alerts import messages, summary, weekly
 from newsletter.mail import emails
 from newsletter.sequences import default_sequences
 from tests import sample_sequence
@@ -19,7 +23,19 @@ def sample_messages(settings, active_subscriber, audience) -> list:
     default_sequences.load_default_sequences()
     shipped = tools.sequence_messages("ketamine-therapy-for-depression")
     assert len(shipped) >= 5
-    return [*shipped, *steps, emails.confirmation(active_subscriber, [audience.pk])]
+    confirmation = emails.confirmation(active_subscriber, [audience.pk])
+    return [*shipped, *steps, confirmation, *_to_practice(sequence)]
+
+
+def _to_practice(sequence) -> list:
+    now = timezone.now()
+    paused = {"is_newsletter": False, "name": sequence.name, "url": "https://x.example/w/"}
+    return [
+        messages.send_to_practice("alert_paused", paused),
+        messages.alert("complaints:near", now),
+        messages.alert("provider:silent", now),
+        weekly.message(summary.last_week(now, ZoneInfo("America/New_York"))),
+    ]
 
 
 @pytest.fixture(scope="module")

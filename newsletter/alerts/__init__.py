@@ -1,0 +1,1 @@
+"""Emails that tell the practice what needs her: alerts right away and the Monday summary."""

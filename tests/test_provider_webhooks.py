@@ -70,7 +70,7 @@ def test_no_provider_webhook_answers_when_no_provider_is_configured(client, sett
 
 
 @pytest.mark.parametrize("route", ANYMAIL_ROUTES)
-def test_only_the_configured_providers_tracking_webhook_is_mounted(client, settings, route):
+def test_only_the_configured_providers_tracking_webhook_is_mounted(client, settings, route, db):
     settings.ESP_NAME = "postmark"
     response = client.post(f"/anymail/{route}", "{}", content_type="application/json")
     # The configured one answers, and refuses a caller without the webhook password.
@@ -89,7 +89,7 @@ def test_the_configured_provider_is_read_at_request_time(client, settings, db):
     assert ok.status_code == 200
 
 
-def test_mandrill_also_answers_at_anymails_own_mandrill_url(client, settings):
+def test_mandrill_also_answers_at_anymails_own_mandrill_url(client, settings, db):
     configure(settings, "mandrill")
     response = client.post("/anymail/mandrill/", {"mandrill_events": "[]"}, headers=basic_auth())
     assert response.status_code == 400  # unsigned: refused, but mounted
@@ -119,7 +119,7 @@ def test_a_provider_without_its_signing_key_is_answered_unavailable_not_500(
     ],
 )
 def test_a_malformed_or_unauthenticated_post_is_a_client_error(
-    client, settings, esp, body, headers
+    client, settings, esp, body, headers, db
 ):
     configure(settings, esp)
     response = client.post(

@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = next(reversed(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
 DATABASE = "nl_chaos"
 PROCESSES: list[subprocess.Popen] = []  # everything we started, stopped at exit
+CLEANED: set[Path] = set()
 
 
 def free_port() -> int:
@@ -380,7 +381,7 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=20000)
     parser.add_argument("--rate", type=float, default=150, help="SEND_RATE_PER_SECOND")
     parser.add_argument(
-        "--stale-after", type=int, default=90, help="SEND_STALE_AFTER_SECONDS (seconds)"
+        "--stale-after", type=int, default=60, help="SEND_STALE_AFTER_SECONDS (seconds)"
     )
     parser.add_argument("--quiet-within", type=float, default=540, help="seconds, from the start")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs)")
@@ -405,8 +406,9 @@ def main() -> None:
 
 
 def cleanup(workdir: Path, keep: bool) -> None:
-    if not workdir.exists():
+    if not workdir.exists() or workdir in CLEANED:
         return
+    CLEANED.add(workdir)
     for process in reversed(PROCESSES):
         kill_group(process, signal.SIGTERM)
     pgdata = workdir / "pgdata"

@@ -1,13 +1,14 @@
 """A local SMTP sink for the benchmarks: accepts every message and counts it, nothing more.
 
-python bench/smtp_sink.py --port 2525 [--record recipients.txt]
+With `--record FILE` it also appends one line per accepted message, "Message-ID<TAB>recipient"
+for each recipient, flushed before the 250 reply, so a killed client's last message is known.
 
-With --record, each accepted message's recipients are appended to the file, one a line,
-so a benchmark can check who got mail.
+python bench/smtp_sink.py --port 2525 [--record FILE]
 """
 
 import argparse
 import asyncio
+from email.parser import BytesHeaderParser
 
 from aiosmtpd.smtp import SMTP
 
@@ -15,12 +16,16 @@ from aiosmtpd.smtp import SMTP
 class Counter:
     def __init__(self, record: str | None = None):
         self.count = 0
-        self.record = open(record, "a", buffering=1) if record else None  # noqa: SIM115
+        self.file = open(record, "a", buffering=1) if record else None  # noqa: SIM115
+        self.parser = BytesHeaderParser()
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1
-        if self.record:
-            self.record.write("".join(f"{rcpt}\n" for rcpt in envelope.rcpt_tos))
+        if self.file:
+            message_id = self.parser.parsebytes(envelope.content).get("Message-ID", "")
+            for recipient in envelope.rcpt_tos:
+                self.file.write(f"{message_id.strip()}\t{recipient}\n")
+            self.file.flush()
         return "250 OK"
 
 
@@ -37,6 +42,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=2525)
-    parser.add_argument("--record", help="append each message's recipients to this file")
+    parser.add_argument("--record", help="append 'Message-ID<TAB>recipient' lines to this file")
     args = parser.parse_args()
     asyncio.run(serve(args.host, args.port, args.record))

@@ -259,7 +259,10 @@ def answers(port: int) -> bool:
 
 
 def sink_addresses(path: Path) -> list[str]:
-    return path.read_text().split() if path.exists() else []
+    """The recipient of every message the sink accepted ("Message-ID<TAB>recipient" lines)."""
+    if not path.exists():
+        return []
+    return [line.rsplit("\t", 1)[-1] for line in path.read_text().splitlines() if line]
 
 
 def verify(accepted: list[str], sink_file: Path, drain_seconds: float) -> dict:

@@ -307,6 +307,10 @@ SEND_RETRY_MAX_SECONDS = float(os.environ.get("SEND_RETRY_MAX_SECONDS", "300"))
 SEND_AUTO_PAUSE_AFTER = int(os.environ.get("SEND_AUTO_PAUSE_AFTER", "10"))
 SEND_REQUEUE_AFTER_SECONDS = int(os.environ.get("SEND_REQUEUE_AFTER_SECONDS", "120"))
 SEND_STALE_AFTER_SECONDS = int(os.environ.get("SEND_STALE_AFTER_SECONDS", "600"))
+# How long a worker keeps retrying to record what it sent while the database is unreachable.
+SEND_RECORD_PATIENCE_SECONDS = float(
+    os.environ.get("SEND_RECORD_PATIENCE_SECONDS", str(min(120, SEND_STALE_AFTER_SECONDS / 2)))
+)
 # Temporary bounces in a row (no delivery between) after which an address counts as bounced.
 SOFT_BOUNCE_LIMIT = int(os.environ.get("SOFT_BOUNCE_LIMIT", "3"))
 # Shared secret a scheduling tool sends in the X-Booking-Secret header; empty turns the hook off.

@@ -27,7 +27,7 @@ from ..models import (
 from ..observability import counters
 from ..stats import counting
 from ..subscribers import addresses
-from . import batching, bulk, failures, pacing, pause, ratelimit
+from . import batching, bulk, failures, outages, pacing, pause, ratelimit
 
 Row = Delivery.Status
 logger = logging.getLogger(__name__)
@@ -61,7 +61,8 @@ def send_batch(ids: list[int], now: datetime | None = None) -> Results:
     try:
         transmit(rows, results)
     finally:
-        record(results, now)
+        # What the transport accepted is recorded even across a database restart.
+        outages.write_through(lambda: record(results, now))
         tally(results)
     return results
 

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
+from newsletter.alerts import provider_events
 from newsletter.management import demo
 from newsletter.models import Audience, Practice, Subscriber
 from newsletter.subscribers import subscriptions, tokens
@@ -50,6 +51,7 @@ def pytest_collection_modifyitems(config, items):
 def clean_cache():
     """Rate-limit counters live in Redis; every test starts from zero (fails if Redis is down)."""
     cache.clear()
+    provider_events.forget()
     yield
     cache.clear()
 

@@ -13,7 +13,7 @@ from newsletter.sequences import booking
 from newsletter.stats import counting, figures, health, recount
 from newsletter.subscribers import subscriptions, tokens
 
-from .provider_payloads import postmark
+from .provider_payloads import postmark, sendgrid
 from .providers import SECRET
 from .sequencing import enrolled, make_sequence, run_pass
 
@@ -154,3 +154,27 @@ def test_a_recount_finds_what_was_written_behind_its_back_and_repairs_it(rows):
     assert recount.recount().matches and values(totals(rows))["sent"] == 8
     assert values(totals(rows))["bounced"] == 1
     assert counting.refresh([row.pk for row in rows]) == 0  # nothing left to add
+
+
+def test_one_post_of_many_events_counts_each_row_by_its_last_event(client, settings, rows):
+    settings.ESP_NAME = "sendgrid"
+    first, second, third = rows[:3]
+    events = [
+        *sendgrid(first, "delivered"),
+        *sendgrid(second, "delivered"),
+        *sendgrid(first, "bounce", email=first.subscriber.email),  # then it bounced
+        *sendgrid(second, "delivered"),  # the same report again
+        *sendgrid(third, "delivered"),
+    ]
+    auth = base64.b64encode(SECRET.encode()).decode()
+    response = client.post(
+        "/anymail/sendgrid/tracking/",
+        json.dumps(events),
+        content_type="application/json",
+        headers={"Authorization": f"Basic {auth}"},
+    )
+    assert response.status_code == 200
+    counts = values(totals(rows))
+    assert (counts["sent"], counts["delivered"], counts["bounced"]) == (8, 2, 1)
+    assert SendHour.objects.get(hour=NOON).bounced == 1
+    assert recount.recount().matches

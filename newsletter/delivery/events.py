@@ -12,6 +12,8 @@ reader is left alone.
 """
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from anymail.signals import AnymailTrackingEvent, EventType, tracking
 from django.conf import settings
@@ -33,6 +35,8 @@ from .verdicts import Verdict, classify
 
 Sending = Delivery.Status
 logger = logging.getLogger(__name__)
+# The ledger rows whose provider event changed in the webhook post being handled.
+_changed: ContextVar[set[int] | None] = ContextVar("provider_event_rows", default=None)
 
 # What the ledger records for each verdict, and what happens to the address.
 LEDGER_EVENTS = {
@@ -45,6 +49,28 @@ NEVER_AGAIN = {
     Delivery.Event.BOUNCED: (Subscriber.Status.BOUNCED, Suppression.Reason.BOUNCED),
     Delivery.Event.COMPLAINED: (Subscriber.Status.COMPLAINED, Suppression.Reason.COMPLAINED),
 }
+
+
+@contextmanager
+def one_post():
+    """The events of one webhook post (SendGrid posts hundreds at once): the running totals
+    of every row they changed are brought up to date once, at the end, in one pass. The
+    totals follow each row's state, so the order of its events within the post is kept."""
+    changed: set[int] = set()
+    token = _changed.set(changed)
+    try:
+        yield
+        counting.refresh(changed, event_only=True)
+    finally:
+        _changed.reset(token)
+
+
+def _event_changed(pk: int) -> None:
+    changed = _changed.get()
+    if changed is None:
+        counting.refresh([pk], event_only=True)
+    else:
+        changed.add(pk)
 
 
 @receiver(tracking, dispatch_uid="newsletter-tracking")
@@ -80,7 +106,7 @@ def record(event: AnymailTrackingEvent, esp_name: str) -> None:
         return
     if delivery is not None:
         Delivery.objects.filter(pk=delivery.pk).update(event=outcome)
-        counting.refresh([delivery.pk], event_only=True)
+        _event_changed(delivery.pk)
     if outcome == Delivery.Event.SOFT_BOUNCED:
         if delivery is None or soft_bounces_in_a_row(delivery) < settings.SOFT_BOUNCE_LIMIT:
             return
@@ -127,7 +153,12 @@ def soft_bounces_in_a_row(delivery: Delivery) -> int:
 
 def _delivery_for(event: AnymailTrackingEvent) -> Delivery | None:
     delivery_id = str((event.metadata or {}).get("delivery_id", ""))
-    rows = Delivery.objects.select_related("subscriber", "step")
+    # What applying the event reads: the reader's address and the email's sequence or
+    # broadcast (a step's texts are large and not needed here).
+    rows = Delivery.objects.select_related("subscriber", "step").only(
+        *("subscriber", "step", "broadcast", "status", "event", "esp_message_id"),
+        *("sent_at", "claimed_at", "created_at", "subscriber__email", "step__sequence"),
+    )
     if delivery_id.isdigit():
         return rows.filter(pk=int(delivery_id)).first()
     if event.message_id:

@@ -13,6 +13,7 @@ from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ..delivery import events
 from ..integrations import calcom, calendly
 from ..integrations.signed import BadSignature, Malformed, StaleEvent, check, hex_digest
 from ..sequences import booking
@@ -32,8 +33,9 @@ def provider_events(request: HttpRequest, esp: str) -> HttpResponse:
     A wrong signature or password answers 400 (anymail's check), a malformed payload 400, a
     missing webhook secret or library 503 (the provider retries later), never a 500.
     One post is one transaction, however many events it carries (SendGrid posts hundreds):
-    one commit per post, and a post that fails part-way changes nothing, so the provider's
-    retry applies it whole (applying an event twice changes nothing more).
+    one commit and one update of the running totals per post, and a post that fails part-way
+    changes nothing, so the provider's retry applies it whole (an event applied twice changes
+    nothing more).
     """
     if not settings.ESP_NAME or esp != settings.ESP_NAME:
         raise Http404("No tracking webhook for this provider.")
@@ -42,7 +44,7 @@ def provider_events(request: HttpRequest, esp: str) -> HttpResponse:
     except Resolver404:
         raise Http404("anymail has no tracking webhook for this provider.") from None
     try:
-        with transaction.atomic():
+        with transaction.atomic(), events.one_post():
             return view(request)
     except AnymailWebhookValidationFailure:
         raise  # Django answers 400 and logs it as a security event

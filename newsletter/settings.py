@@ -299,6 +299,9 @@ ESP_NAME = os.environ.get("ESP", "").strip().lower()
 
 # The sending engine (newsletter/dispatch.py and newsletter/sending.py).
 SEND_CHUNK_SIZE = int(os.environ.get("SEND_CHUNK_SIZE", "200"))
+# PostgreSQL: the ledger is analysed again after this many new rows from one process, so a
+# big broadcast does not leave the planner believing queued rows are rare (delivery/bulk.py).
+LEDGER_ANALYZE_EVERY = int(os.environ.get("LEDGER_ANALYZE_EVERY", "20000"))
 SEND_RATE_PER_SECOND = float(os.environ.get("SEND_RATE_PER_SECOND", "10"))
 SEND_RATE_ACCOUNT = os.environ.get("SEND_RATE_ACCOUNT", ESP_NAME or "smtp")
 SEND_MAX_ATTEMPTS = int(os.environ.get("SEND_MAX_ATTEMPTS", "5"))

@@ -3,6 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from newsletter.delivery import bulk, dispatch
 from newsletter.models import Delivery, Subscriber
@@ -62,3 +64,21 @@ def test_a_field_whose_default_is_made_per_row_must_be_given(audience):
     with pytest.raises(ValueError, match="created_at"):
         bulk.insert_rows(Delivery, ["subscriber", "step"], [(reader.pk, step.pk)])
     assert not Delivery.objects.exists()
+
+
+def test_postgresql_analyses_the_ledger_again_after_many_new_rows(audience, settings):
+    settings.LEDGER_ANALYZE_EVERY = 3
+    bulk._since_analyse.clear()
+    step = make_sequence(audience).steps.order_by("position").first()
+    readers = [enrolled(audience, f"r{n}@example.com", NOON) for n in range(5)]
+    rows = [dispatch.ledger_row(reader.pk, NOON, step=step) for reader in readers]
+
+    def analyses(part) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            bulk.insert_rows(Delivery, dispatch.LEDGER_FIELDS, part)
+        return sum(query["sql"].startswith("ANALYZE") for query in queries.captured_queries)
+
+    postgresql = connection.vendor == "postgresql"
+    assert analyses(rows[:2]) == 0  # 2 new rows: not yet
+    assert analyses(rows[2:4]) == int(postgresql)  # 4 since the last time
+    assert analyses(rows[4:]) == 0  # counting starts again

@@ -3,10 +3,19 @@
 A chunk writes hundreds of ledger rows and advances as many enrollments at once. Django's
 bulk_update builds a CASE per row and field, and bulk_create with ignore_conflicts cannot
 say which rows it inserted; these build one plain statement from a VALUES list.
+
+A big broadcast adds rows far faster than PostgreSQL's autovacuum refreshes the planner's
+statistics, which then believe the new "queued" rows are rare and read all of them for each
+chunk; every LEDGER_ANALYZE_EVERY rows inserted, the table is analysed again.
 """
 
+from collections import Counter
+
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import NOT_PROVIDED
+
+_since_analyse: Counter = Counter()  # rows this process inserted since it last analysed, by table
 
 
 def update_rows(model, objects: list, fields: list[str]) -> None:
@@ -97,7 +106,17 @@ def insert_rows(model, fields: list[str], rows: list[tuple], batch: int = 500) -
         with connection.cursor() as cursor:
             cursor.execute(sql, params + defaults)
             inserted += [found for (found,) in cursor.fetchall()]
+    _keep_statistics(connection, model._meta.db_table, len(inserted))
     return sorted(inserted)
+
+
+def _keep_statistics(connection, table: str, added: int) -> None:
+    _since_analyse[table] += added
+    if connection.vendor != "postgresql" or _since_analyse[table] < settings.LEDGER_ANALYZE_EVERY:
+        return
+    _since_analyse[table] = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _default_per_row(field) -> bool:

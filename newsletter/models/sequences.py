@@ -204,8 +204,10 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["subscriber", "step"], condition=Q(step__isnull=False), name="one_per_step"
             ),
+            # Broadcast first: dispatch asks for the highest reader of a broadcast per chunk,
+            # which this index answers at once however many rows the broadcast has.
             models.UniqueConstraint(
-                fields=["subscriber", "broadcast"],
+                fields=["broadcast", "subscriber"],
                 condition=Q(broadcast__isnull=False),
                 name="one_per_broadcast",
             ),

@@ -75,16 +75,16 @@ def observe(name: str, values: list[float], buckets: tuple = LATENCY_BUCKETS) ->
     """Record observations into a cumulative histogram: one Redis round trip for all of them."""
     if not values:
         return
+    cumulative = {str(bound): sum(value <= bound for value in values) for bound in buckets}
+    cumulative["+Inf"] = len(values)
 
     def write(r: redis.Redis) -> None:
         key = HISTOGRAM_KEY + name
         pipe = r.pipeline(transaction=False)
-        for value in values:
-            for bound in buckets:
-                if value <= bound:
-                    pipe.hincrby(key, str(bound), 1)
-            pipe.hincrby(key, "+Inf", 1)
-            pipe.hincrbyfloat(key, "sum", value)
+        for bound, count in cumulative.items():
+            if count:
+                pipe.hincrby(key, bound, count)
+        pipe.hincrbyfloat(key, "sum", sum(values))
         pipe.execute()
 
     _guarded(write)

@@ -144,3 +144,10 @@ def test_the_numbers_page_shows_the_weeks_and_months_with_their_tables(therapist
     assert "Over time" in page and "This week so far: 6 confirmed, 0 unsubscribed, net +6." in page
     assert page.count("<rect ") >= 1 and "Each week’s figures, newest first" in page
     assert "Each month’s consultations, newest first" in page
+
+
+def test_a_quiet_half_year_is_said_in_words_not_drawn_as_an_empty_chart(therapist):
+    page = therapist.get("/workspace/numbers/").content.decode()
+    assert "Nobody confirmed or unsubscribed in the last 26 weeks." in page
+    assert "No consultations were booked through your emails in the last 12 months." in page
+    assert 'aria-labelledby="weekly-title"' not in page

@@ -32,6 +32,9 @@ def over_time(now: datetime, practice: Practice) -> dict:
             charts.month_labels([month.start for month in months]),
         ),
         "zone_name": practice.default_time_zone,
+        # Nothing to draw: the page says so in words instead of showing an empty chart.
+        "weeks_quiet": not any(week.confirmed or week.unsubscribed for week in weeks),
+        "months_quiet": not any(month.booked for month in months),
     }
 
 

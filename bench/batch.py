@@ -18,14 +18,13 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from datetime import timedelta
 
-from common import ROOT, configure, settle
+from common import ROOT, configure, free_port, settle, wait_for
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/nl_batch"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/4"
@@ -49,7 +48,7 @@ def main() -> None:
         + ["--unsubscribe-prefix", prefix]
     )
     try:
-        wait_for(lambda: report_of(port) is not None)
+        wait_for(lambda: report_of(port) is not None, 30, "the Mailgun mock", tolerate=(OSError,))
         batch = run_phase(args, port, batch_ids[0], args.recipients, "newsletter.settings")
         seen = report_of(port)
         single_settings = "bench.batch_settings"
@@ -138,14 +137,16 @@ def run_phase(args, port: int, broadcast_id: int, count: int, settings_module: s
     app.control.purge()
     worker = start_worker(args, port, settings_module)
     try:
-        wait_for(lambda: app.control.ping(timeout=0.5), timeout=60)
+        wait_for(
+            lambda: app.control.ping(timeout=0.5), 60, "the worker to answer", tolerate=(Exception,)
+        )
         broadcasts.schedule(Broadcast.objects.get(pk=broadcast_id))
         started = time.perf_counter()
         app.send_task("newsletter.tasks.send_due")
         finished = Delivery.objects.filter(
             broadcast_id=broadcast_id, status__in=["sent", "failed", "skipped"]
         )
-        wait_for(lambda: finished.count() >= count, timeout=900, every=0.2)
+        wait_for(lambda: finished.count() >= count, 900, "every row to be recorded")
         seconds = time.perf_counter() - started
         peak = peak_rss_of(worker.pid)
         rows = Delivery.objects.filter(broadcast_id=broadcast_id)
@@ -211,24 +212,6 @@ def report_of(port: int) -> dict | None:
             return json.load(answer)
     except OSError:
         return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, timeout: float = 30, every: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except Exception:  # noqa: BLE001, S110 (not up yet)
-            pass
-        time.sleep(every)
-    raise SystemExit("timed out waiting")
 
 
 if __name__ == "__main__":

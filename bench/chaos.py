@@ -25,27 +25,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from common import free_port, wait_for
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = next(reversed(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), None)
 DATABASE = "nl_chaos"
 PROCESSES: list[subprocess.Popen] = []  # everything we started, stopped at exit
 CLEANED: set[Path] = set()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(condition, timeout: float, what: str, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(every)
-    raise RuntimeError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 def spawn(command: list[str], log: Path | None = None, **options) -> subprocess.Popen:

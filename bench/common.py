@@ -2,8 +2,10 @@
 
 import os
 import resource
+import socket
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -12,6 +14,32 @@ sys.path.insert(0, str(ROOT))
 
 
 SCRATCH = Path(tempfile.gettempdir()) / "newsletter-bench"
+
+
+class TimedOut(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for a server a bench starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(condition, timeout: float, what: str, every: float = 0.2, tolerate=()):
+    """Poll `condition` until it returns something true (returned), or raise TimedOut;
+    exceptions of the `tolerate` types count as "not yet"."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = condition()
+        except tolerate:
+            value = None
+        if value:
+            return value
+        time.sleep(every)
+    raise TimedOut(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 def configure(database: str | None, mailer: dict | None = None, fresh: bool = True) -> None:

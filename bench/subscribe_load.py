@@ -27,19 +27,13 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from common import ROOT, SCRATCH, configure
+from common import ROOT, SCRATCH, configure, free_port, wait_for
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/nl_subload"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/5"
 BLOG = "https://blog.example.org"
 HELD_P99_MS = 100.0
 TIMEOUT_S = 10.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def procfile() -> dict[str, str]:
@@ -238,15 +232,6 @@ async def drive(stage: Stage, port: int, label: str) -> dict:
 
 
 # --- the run -----------------------------------------------------------------------------
-
-
-def wait_for(check, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.2)
-    raise SystemExit(f"timed out waiting for {what}")
 
 
 def answers(port: int) -> bool:

@@ -39,10 +39,10 @@ def rows(audience, outbox, django_capture_on_commit_callbacks, time_machine):
     return sent
 
 
-def webhook(client, payload: dict) -> None:
+def webhook(client, payload: dict | list, esp: str = "postmark") -> None:
     auth = base64.b64encode(SECRET.encode()).decode()
     response = client.post(
-        "/anymail/postmark/tracking/",
+        f"/anymail/{esp}/tracking/",
         json.dumps(payload),
         content_type="application/json",
         headers={"Authorization": f"Basic {auth}"},
@@ -166,15 +166,24 @@ def test_one_post_of_many_events_counts_each_row_by_its_last_event(client, setti
         *sendgrid(second, "delivered"),  # the same report again
         *sendgrid(third, "delivered"),
     ]
-    auth = base64.b64encode(SECRET.encode()).decode()
-    response = client.post(
-        "/anymail/sendgrid/tracking/",
-        json.dumps(events),
-        content_type="application/json",
-        headers={"Authorization": f"Basic {auth}"},
-    )
-    assert response.status_code == 200
+    webhook(client, events, "sendgrid")
     counts = values(totals(rows))
     assert (counts["sent"], counts["delivered"], counts["bounced"]) == (8, 2, 1)
     assert SendHour.objects.get(hour=NOON).bounced == 1
+    assert recount.recount().matches
+
+
+def test_in_one_post_each_event_applies_in_the_order_the_provider_sent_it(client, settings, rows):
+    settings.ESP_NAME = "sendgrid"
+    first, second = rows[:2]
+    events = [
+        *sendgrid(first, "delivered"),
+        *sendgrid(first, "bounce", email=first.subscriber.email),  # the bounce comes last
+        *sendgrid(second, "deferred", email=second.subscriber.email),  # a soft bounce first
+        *sendgrid(second, "delivered"),  # then it arrived
+    ]
+    webhook(client, events, "sendgrid")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.event, second.event) == ("bounced", "delivered")
     assert recount.recount().matches

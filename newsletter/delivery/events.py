@@ -14,6 +14,7 @@ reader is left alone.
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from anymail.signals import AnymailTrackingEvent, EventType, tracking
 from django.conf import settings
@@ -35,8 +36,8 @@ from .verdicts import Verdict, classify
 
 Sending = Delivery.Status
 logger = logging.getLogger(__name__)
-# The ledger rows whose provider event changed in the webhook post being handled.
-_changed: ContextVar[set[int] | None] = ContextVar("provider_event_rows", default=None)
+# The webhook post being handled, if any (see one_post).
+_post: ContextVar["_Post | None"] = ContextVar("provider_event_post", default=None)
 
 # What the ledger records for each verdict, and what happens to the address.
 LEDGER_EVENTS = {
@@ -51,26 +52,43 @@ NEVER_AGAIN = {
 }
 
 
+@dataclass
+class _Post:
+    """What one webhook post has done so far."""
+
+    changed: set[int] = field(default_factory=set)  # rows whose totals are brought up to date
+    delivered: list[int] = field(default_factory=list)  # delivery reports not yet written
+
+    def flush(self) -> None:
+        """Write the delivery reports held so far, in one statement."""
+        if self.delivered:
+            Delivery.objects.filter(pk__in=self.delivered).update(event=Delivery.Event.DELIVERED)
+            self.changed.update(self.delivered)
+            self.delivered = []
+
+
 @contextmanager
 def one_post():
-    """The events of one webhook post (SendGrid posts hundreds at once): the running totals
-    of every row they changed are brought up to date once, at the end, in one pass. The
-    totals follow each row's state, so the order of its events within the post is kept."""
-    changed: set[int] = set()
-    token = _changed.set(changed)
+    """The events of one webhook post (SendGrid posts hundreds at once). Delivery reports,
+    most of any post, are written together; any other event first writes the reports before
+    it, so every event still applies in the order the provider sent it. The running totals of
+    every row the post changed are brought up to date once, at the end, in one pass."""
+    post = _Post()
+    token = _post.set(post)
     try:
         yield
-        counting.refresh(changed, event_only=True)
+        post.flush()
+        counting.refresh(post.changed, event_only=True)
     finally:
-        _changed.reset(token)
+        _post.reset(token)
 
 
 def _event_changed(pk: int) -> None:
-    changed = _changed.get()
-    if changed is None:
+    post = _post.get()
+    if post is None:
         counting.refresh([pk], event_only=True)
     else:
-        changed.add(pk)
+        post.changed.add(pk)
 
 
 @receiver(tracking, dispatch_uid="newsletter-tracking")
@@ -85,15 +103,15 @@ def record(event: AnymailTrackingEvent, esp_name: str) -> None:
     counters.count("newsletter_provider_events", type=str(event.event_type or "unknown"))
     if verdict == Verdict.IGNORED:
         return
+    post = _post.get()
+    if post is not None:
+        if verdict == Verdict.DELIVERED and (pk := _delivery_id(event)) is not None:
+            _log(pk, event, verdict)
+            post.delivered.append(pk)
+            return
+        post.flush()  # the reports before this event are written before it applies
     delivery = _delivery_for(event)
-    logger.info(
-        "provider event",
-        extra={
-            "delivery_id": delivery.pk if delivery else None,
-            "event_type": str(event.event_type),
-            "verdict": str(verdict),
-        },
-    )
+    _log(delivery.pk if delivery else None, event, verdict)
     address = event.recipient or (delivery.subscriber.email if delivery else "")
     if delivery is not None and event.event_type in (EventType.REJECTED, EventType.FAILED):
         _refused(delivery, event, esp_name, counts=verdict == Verdict.SENDER_FAILURE)
@@ -151,16 +169,27 @@ def soft_bounces_in_a_row(delivery: Delivery) -> int:
     return count
 
 
-def _delivery_for(event: AnymailTrackingEvent) -> Delivery | None:
+def _log(delivery_id: int | None, event: AnymailTrackingEvent, verdict: Verdict) -> None:
+    extra = {"delivery_id": delivery_id, "event_type": str(event.event_type)}
+    logger.info("provider event", extra=extra | {"verdict": str(verdict)})
+
+
+def _delivery_id(event: AnymailTrackingEvent) -> int | None:
+    """The ledger row named in the message's metadata, if it names one."""
     delivery_id = str((event.metadata or {}).get("delivery_id", ""))
+    return int(delivery_id) if delivery_id.isdigit() else None
+
+
+def _delivery_for(event: AnymailTrackingEvent) -> Delivery | None:
     # What applying the event reads: the reader's address and the email's sequence or
     # broadcast (a step's texts are large and not needed here).
     rows = Delivery.objects.select_related("subscriber", "step").only(
         *("subscriber", "step", "broadcast", "status", "event", "esp_message_id"),
         *("sent_at", "claimed_at", "created_at", "subscriber__email", "step__sequence"),
     )
-    if delivery_id.isdigit():
-        return rows.filter(pk=int(delivery_id)).first()
+    delivery_id = _delivery_id(event)
+    if delivery_id is not None:
+        return rows.filter(pk=delivery_id).first()
     if event.message_id:
         return rows.filter(esp_message_id=str(event.message_id)).first()
     return None
